@@ -1,0 +1,7 @@
+"""The metadata database: tables, migrations and the stores that implement the registry's ports."""
+
+from cerulean.db.engine import Database
+from cerulean.db.migrate import check, migrate
+from cerulean.db.stores import SqlMetadataStore
+
+__all__ = ["Database", "SqlMetadataStore", "check", "migrate"]

@@ -1,0 +1,1 @@
+"""Alembic migrations for the metadata database (run at start-up by `cerulean.db.migrate`)."""

@@ -1,0 +1,27 @@
+"""The ``repositories`` table: one row per repository, with its lock switches."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, Integer, true
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cerulean.db.tables.base import Base, Name, UTCDateTime
+
+__all__ = ["RepositoryRow"]
+
+
+class RepositoryRow(Base):
+    """A repository."""
+
+    __tablename__ = "repositories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(Name(256), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    delete_enabled: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    write_enabled: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    list_enabled: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    read_enabled: Mapped[bool] = mapped_column(Boolean, server_default=true())

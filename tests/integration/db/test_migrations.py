@@ -1,0 +1,31 @@
+"""Schema changes only through Alembic: upgrade to head, then `alembic check` finds nothing to add."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import inspect
+
+from cerulean.db import Database, check, migrate
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_upgrade_then_check_matches_the_tables(database_url: str) -> None:
+    database = Database(database_url)
+    try:
+        await migrate(database)
+        await migrate(database)  # idempotent: a restart runs it again
+        await check(database)
+        async with database.engine.connect() as conn:
+            tables = await conn.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+        assert {
+            "alembic_version",
+            "repositories",
+            "repository_blobs",
+            "manifests",
+            "manifest_references",
+            "tags",
+            "uploads",
+        } <= tables
+    finally:
+        await database.dispose()
