@@ -1,0 +1,78 @@
+"""The `cerulean` command line (typer). Every option of `serve` is also a ``CERULEAN_*`` variable."""
+
+from __future__ import annotations
+
+from pathlib import Path  # noqa: TC003 - typer reads the annotations at run time
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from cerulean import __version__
+from cerulean.settings import load_settings
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="cerulean",
+    help="A self-hosted OCI registry with Azure Container Registry's access model.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+@app.command()
+def serve(  # noqa: PLR0917 - one parameter per flag, as typer wants
+    data_dir: Annotated[Path | None, typer.Option(help="Data directory [default: ./.cerulean]")] = None,
+    listen: Annotated[str | None, typer.Option(help="HOST:PORT [default: 127.0.0.1:5000]")] = None,
+    admin_listen: Annotated[
+        str | None, typer.Option(help="HOST:PORT for /metrics, or 'off' [default: 127.0.0.1:5001]")
+    ] = None,
+    tls: Annotated[str | None, typer.Option(help="auto | off | CERT:KEY [default: auto]")] = None,
+    hostname: Annotated[
+        list[str] | None,
+        typer.Option(help="Extra name for the certificate; the first is the login server"),
+    ] = None,
+    database_url: Annotated[str | None, typer.Option(help="SQLAlchemy async URL")] = None,
+    log_level: Annotated[str | None, typer.Option(help="debug | info | warning | error")] = None,
+    log_format: Annotated[str | None, typer.Option(help="console | json")] = None,
+    access_log: Annotated[bool | None, typer.Option("--access-log/--no-access-log")] = None,
+    environment: Annotated[str | None, typer.Option(help="development | production")] = None,
+    config: Annotated[
+        Path | None, typer.Option(envvar="CERULEAN_CONFIG", help="TOML file with settings")
+    ] = None,
+) -> None:
+    """Run a registry node in the foreground (Ctrl-C stops it)."""
+    from cerulean.cli.serve import serve as run  # noqa: PLC0415 - keeps `cerulean --help` fast
+
+    if config is not None and not config.is_file():
+        raise typer.BadParameter(f"no such file: {config}", param_hint="--config")
+    try:
+        settings = load_settings(
+            config,
+            data_dir=data_dir,
+            listen=listen,
+            admin_listen=admin_listen,
+            tls=tls,
+            hostnames=tuple(hostname) if hostname else None,
+            database_url=database_url,
+            log_level=log_level,
+            log_format=log_format,
+            access_log=access_log,
+            environment=environment,
+        )
+    except ValidationError as exc:
+        typer.echo(f"cerulean: invalid settings\n{exc}", err=True)
+        raise typer.Exit(2) from exc
+    run(settings)
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    """Entry point of the `cerulean` script and `python -m cerulean`."""
+    app()

@@ -1,0 +1,137 @@
+"""`cerulean serve`: bind the listeners, prepare TLS, build the node, run until Ctrl-C or SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import socket
+from typing import TYPE_CHECKING
+
+import uvicorn
+import uvloop
+
+from cerulean.bootstrap import build_node
+from cerulean.observability import configure_logging
+from cerulean.tls import LocalAuthority
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from starlette.types import ASGIApp
+
+    from cerulean.settings import Address, Settings
+
+__all__ = ["serve"]
+
+_HTTPS_PORT = 443
+_BACKLOG = 2048
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server without its own signal handling: `serve` stops both listeners together."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def _bind(address: Address) -> socket.socket:
+    family = socket.AF_INET6 if ":" in address.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((address.host, address.port))
+    sock.listen(_BACKLOG)  # connections queue from now on, even before the server loop runs
+    sock.set_inheritable(True)
+    return sock
+
+
+def _server(app: ASGIApp, *, certfile: str | None = None, keyfile: str | None = None) -> _Server:
+    config = uvicorn.Config(
+        app,
+        http="httptools",
+        lifespan="off",
+        log_config=None,
+        access_log=False,
+        server_header=False,
+        ssl_certfile=certfile,
+        ssl_keyfile=keyfile,
+        timeout_graceful_shutdown=10,
+    )
+    return _Server(config)
+
+
+def _login_server(settings: Settings, port: int) -> str:
+    host = settings.hostnames[0] if settings.hostnames else settings.listen_address.host
+    shown = f"[{host}]" if ":" in host else host
+    return shown if port == _HTTPS_PORT else f"{shown}:{port}"
+
+
+def serve(settings: Settings) -> None:
+    """Run a node in the foreground."""
+    configure_logging(settings.log_level, settings.log_format)
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        runner.run(_serve(settings))
+
+
+async def _serve(settings: Settings) -> None:
+    main_socket = _bind(settings.listen_address)
+    admin_address = settings.admin_address
+    admin_socket = None if admin_address is None else _bind(admin_address)
+    port = main_socket.getsockname()[1]
+    login_server = _login_server(settings, port)
+    certfile = keyfile = None
+    if settings.tls == "auto":
+        names = [*settings.hostnames, settings.listen_address.host]
+        files = LocalAuthority(settings.data_dir / "tls").ensure(names)
+        certfile, keyfile = str(files.certificate), str(files.key)
+        if files.ca_created:
+            _print_trust_instructions(files.ca_certificate, files.trust_dir)
+    elif (given := settings.tls_files) is not None:
+        certfile, keyfile = str(given[0]), str(given[1])
+    tls = certfile is not None
+    node = await build_node(settings, login_server=login_server, tls=tls)
+    servers = [_server(node.app, certfile=certfile, keyfile=keyfile)]
+    if admin_socket is not None:
+        servers.append(_server(node.admin_app))
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, _stop, servers)
+    node.start_background()
+    tasks = [asyncio.create_task(servers[0].serve(sockets=[main_socket]))]
+    if admin_socket is not None:
+        tasks.append(asyncio.create_task(servers[1].serve(sockets=[admin_socket])))
+    while not all(server.started for server in servers) and not any(task.done() for task in tasks):
+        await asyncio.sleep(0.01)
+    scheme = "https" if tls else "http"
+    admin_text = "" if admin_socket is None else f", metrics at http://{_sockname(admin_socket)}/metrics"
+    print(f"Cerulean is serving {scheme}://{login_server}{admin_text}", flush=True)  # noqa: T201 - the operator's (and tests') signal
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        _stop(servers)
+        await asyncio.gather(*tasks)
+    finally:
+        await node.close()
+        print("Cerulean stopped", flush=True)  # noqa: T201 - the operator's signal
+
+
+def _stop(servers: list[_Server]) -> None:
+    for server in servers:
+        server.should_exit = True
+
+
+def _sockname(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def _print_trust_instructions(ca: object, trust_dir: object) -> None:
+    print(  # noqa: T201 - shown once, to the operator, on purpose
+        "\nCerulean created a local certificate authority for its TLS listener:\n"
+        f"  {ca}\n"
+        "Trust it in this shell (Azure SDKs and CLI, Python requests and aiohttp):\n"
+        f"  export REQUESTS_CA_BUNDLE={ca} SSL_CERT_FILE={ca}\n"
+        "skopeo / podman / buildah:\n"
+        f"  skopeo --cert-dir {trust_dir} ...   (or --src-cert-dir / --dest-cert-dir)\n",
+        flush=True,
+    )

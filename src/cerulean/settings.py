@@ -1,0 +1,170 @@
+"""One frozen, typed `Settings`: command-line flags > ``CERULEAN_*`` environment > config file > defaults.
+
+A bad value fails at start-up with the key and the value named (pydantic's validation error). Nothing
+else in Cerulean reads the environment.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+__all__ = ["Address", "InsecureConfigurationWarning", "Settings", "load_settings"]
+
+_MAX_PORT = 65535
+
+
+class InsecureConfigurationWarning(UserWarning):
+    """A development-only choice is in effect (refused when ``environment = "production"``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """A ``host:port`` to listen on (IPv6 hosts in brackets); port 0 picks a free port."""
+
+    host: str
+    port: int
+
+    @classmethod
+    def parse(cls, text: str) -> Address:
+        """Parse ``host:port`` or ``[v6]:port``."""
+        host, sep, port_text = text.rpartition(":")
+        if not sep or not host or not port_text.isdigit():
+            raise ValueError(f"expected HOST:PORT, got {text!r}")
+        port = int(port_text)
+        if port > _MAX_PORT:
+            raise ValueError(f"port out of range in {text!r}")
+        if host.startswith("[") and host.endswith("]"):
+            host = host[1:-1]
+        return cls(host, port)
+
+    @property
+    def is_loopback(self) -> bool:
+        """Whether only this machine can reach the address."""
+        if self.host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(self.host).is_loopback
+        except ValueError:
+            return False
+
+    def with_port(self, port: int) -> Address:
+        """The same host on another port (once an ephemeral port is known)."""
+        return Address(self.host, port)
+
+    def __str__(self) -> str:
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set."""
+
+    model_config = SettingsConfigDict(env_prefix="CERULEAN_", frozen=True, extra="forbid")
+
+    data_dir: Path = Field(Path(".cerulean"), description="where blobs, the database and TLS files live")
+    listen: str = Field("127.0.0.1:5000", description="HOST:PORT of the registry listener")
+    admin_listen: str = Field("127.0.0.1:5001", description="HOST:PORT of the metrics listener, or 'off'")
+    tls: str = Field("auto", description="'auto' (local CA), 'off' (plain HTTP) or 'CERT:KEY'")
+    hostnames: tuple[str, ...] = Field(
+        (), description="extra certificate names; the first is the login server"
+    )
+    database_url: str | None = Field(None, description="SQLAlchemy async URL; default SQLite in data_dir")
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_format: Literal["console", "json"] = "console"
+    access_log: bool = True
+    cache_ttl_seconds: float = Field(1.0, ge=0, le=300)
+    max_manifest_bytes: int = Field(4 << 20, ge=64 << 10, le=64 << 20)
+    upload_expiry_hours: float = Field(24.0, gt=0)
+    environment: Literal["development", "production"] = "development"
+
+    @field_validator("listen")
+    @classmethod
+    def _valid_listen(cls, value: str) -> str:
+        Address.parse(value)
+        return value
+
+    @field_validator("admin_listen")
+    @classmethod
+    def _valid_admin_listen(cls, value: str) -> str:
+        if value != "off":
+            Address.parse(value)
+        return value
+
+    @field_validator("tls")
+    @classmethod
+    def _valid_tls(cls, value: str) -> str:
+        if value in {"auto", "off"}:
+            return value
+        cert, sep, key = value.partition(":")
+        if not sep or not cert or not key:
+            raise ValueError("expected 'auto', 'off' or CERT:KEY")
+        for path in (cert, key):
+            if not Path(path).is_file():
+                raise ValueError(f"no such file: {path}")
+        return value
+
+    @model_validator(mode="after")
+    def _insecure_choices(self) -> Settings:
+        if self.tls == "off" and not self.listen_address.is_loopback:
+            message = f"plain HTTP on non-loopback address {self.listen}"
+            if self.environment == "production":
+                raise ValueError(f"refused in production: {message}")
+            warnings.warn(message, InsecureConfigurationWarning, stacklevel=2)
+        return self
+
+    @property
+    def listen_address(self) -> Address:
+        """The registry listener."""
+        return Address.parse(self.listen)
+
+    @property
+    def admin_address(self) -> Address | None:
+        """The metrics listener, if any."""
+        return None if self.admin_listen == "off" else Address.parse(self.admin_listen)
+
+    @property
+    def tls_files(self) -> tuple[Path, Path] | None:
+        """(certificate, key) given explicitly, if any."""
+        if self.tls in {"auto", "off"}:
+            return None
+        cert, _, key = self.tls.partition(":")
+        return Path(cert), Path(key)
+
+    @property
+    def effective_database_url(self) -> str:
+        """The database URL, defaulting to SQLite in the data dir."""
+        return self.database_url or f"sqlite+aiosqlite:///{self.data_dir.resolve() / 'registry.db'}"
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:  # noqa: ANN401 - any field's type
+    """Settings from flags (`overrides`, None values ignored), environment and an optional TOML file."""
+    given = {k: v for k, v in overrides.items() if v is not None}
+
+    class _FromFile(Settings):
+        @classmethod
+        def settings_customise_sources(
+            cls,
+            settings_cls: type[BaseSettings],
+            init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource,
+            dotenv_settings: PydanticBaseSettingsSource,  # noqa: ARG003 - no .env files are read
+            file_secret_settings: PydanticBaseSettingsSource,  # noqa: ARG003 - no secret files either
+        ) -> tuple[PydanticBaseSettingsSource, ...]:
+            sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+            if config_file is not None:
+                sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config_file))
+            return tuple(sources)
+
+    loaded = _FromFile(**given)
+    return Settings.model_construct(**loaded.model_dump())

@@ -1,0 +1,73 @@
+"""`cerulean serve` itself: TLS auto on first start, trust instructions once, clean Ctrl-C."""
+
+from __future__ import annotations
+
+import signal
+import ssl
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from support.server import start_server
+
+
+def test_tls_auto_serves_https_trusted_by_the_generated_ca(tmp_path: Path) -> None:
+    server = start_server(tmp_path, extra_args=("--tls", "auto"))
+    try:
+        assert server.url.startswith("https://127.0.0.1:")
+        ca = tmp_path / "tls" / "ca.pem"
+        context = ssl.create_default_context(cafile=str(ca))
+        with httpx.Client(base_url=server.url, verify=context) as client:
+            response = client.get("/v2/")
+        assert response.status_code == 200
+        assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+        printed = "\n".join(server.output)
+        assert f"export REQUESTS_CA_BUNDLE={ca} SSL_CERT_FILE={ca}" in printed
+        assert f"--cert-dir {tmp_path / 'tls' / 'trust'}" in printed
+        # An untrusting client is refused: the certificate is not from a public CA.
+        with (
+            httpx.Client(base_url=server.url) as client,
+            pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"),
+        ):
+            client.get("/v2/")
+    finally:
+        assert server.stop() == 0
+    again = start_server(tmp_path, extra_args=("--tls", "auto"))
+    try:
+        assert "export REQUESTS_CA_BUNDLE" not in "\n".join(again.output)  # printed once only
+    finally:
+        assert again.stop() == 0
+
+
+def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
+    server = start_server(tmp_path)
+    server.process.send_signal(signal.SIGINT)
+    assert server.process.wait(20) == 0
+    server.stop()
+    assert "Cerulean stopped" in "\n".join(server.output)
+    assert "Traceback" not in "\n".join(server.output)
+
+
+def test_invalid_settings_exit_with_a_message(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cerulean",
+            "serve",
+            "--data-dir",
+            str(tmp_path),
+            "--listen",
+            "nowhere",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "listen" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from cerulean.settings import Address, InsecureConfigurationWarning, load_settings
+
+
+def test_defaults() -> None:
+    settings = load_settings()
+    assert settings.listen == "127.0.0.1:5000"
+    assert settings.tls == "auto"
+    assert settings.data_dir == Path(".cerulean")
+    assert settings.effective_database_url.startswith("sqlite+aiosqlite:///")
+
+
+def test_flags_beat_environment_beats_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "cerulean.toml"
+    config.write_text('listen = "127.0.0.1:7000"\nlog_level = "debug"\ncache_ttl_seconds = 5\n')
+    assert load_settings(config).listen == "127.0.0.1:7000"
+    monkeypatch.setenv("CERULEAN_LISTEN", "127.0.0.1:7001")
+    settings = load_settings(config)
+    assert (settings.listen, settings.log_level, settings.cache_ttl_seconds) == (
+        "127.0.0.1:7001",
+        "debug",
+        5,
+    )
+    assert load_settings(config, listen="127.0.0.1:7002").listen == "127.0.0.1:7002"
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("listen", "nope"),
+        ("listen", "127.0.0.1:99999"),
+        ("admin_listen", ":5"),
+        ("tls", "maybe"),
+        ("tls", "/missing.pem:/missing.key"),
+        ("log_level", "loud"),
+        ("cache_ttl_seconds", -1),
+        ("max_manifest_bytes", 10),
+    ],
+)
+def test_bad_values_name_the_key(key: str, value: object) -> None:
+    with pytest.raises(ValidationError) as caught:
+        load_settings(**{key: value})
+    assert key in str(caught.value)
+
+
+def test_unknown_keys_in_the_file_are_refused(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text('lisen = "typo"\n')
+    with pytest.raises(ValidationError, match="lisen"):
+        load_settings(config)
+
+
+def test_plain_http_off_loopback_warns_and_is_refused_in_production() -> None:
+    with pytest.warns(InsecureConfigurationWarning):
+        load_settings(listen="0.0.0.0:5000", tls="off")
+    with pytest.raises(ValidationError, match="production"):
+        load_settings(listen="0.0.0.0:5000", tls="off", environment="production")
+
+
+def test_address_parsing() -> None:
+    assert Address.parse("[::1]:5000") == Address("::1", 5000)
+    assert str(Address("::1", 5000)) == "[::1]:5000"
+    assert Address.parse("localhost:0").is_loopback
+    assert not Address.parse("10.0.0.1:1").is_loopback
+    assert not Address.parse("example.com:1").is_loopback
