@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import signal
 import socket
 from typing import TYPE_CHECKING
@@ -98,10 +99,14 @@ async def _serve(settings: Settings) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, _stop, servers)
     node.start_background()
+    # Everything built so far lives as long as the process: keep the collector from rescanning it.
+    gc.collect()
+    gc.freeze()
     tasks = [asyncio.create_task(servers[0].serve(sockets=[main_socket]))]
     if admin_socket is not None:
         tasks.append(asyncio.create_task(servers[1].serve(sockets=[admin_socket])))
-    while not all(server.started for server in servers) and not any(task.done() for task in tasks):
+    # uvicorn exposes only a `started` flag, no event to wait on.
+    while not all(server.started for server in servers) and not any(task.done() for task in tasks):  # noqa: ASYNC110
         await asyncio.sleep(0.01)
     scheme = "https" if tls else "http"
     admin_text = "" if admin_socket is None else f", metrics at http://{_sockname(admin_socket)}/metrics"

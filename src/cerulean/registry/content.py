@@ -133,9 +133,9 @@ class ContentService:
             raise BlobUnknownError(detail={"digest": str(digest)})
         return BlobRecord(digest=digest, size=size)
 
-    def blob_path(self, digest: Digest) -> str | None:
-        """A local path for zero-copy sending, if the driver has one."""
-        return self._blobs.local_path(digest)
+    async def blob_redirect(self, digest: Digest) -> str | None:
+        """Where the client may fetch the blob directly (object stores), if anywhere."""
+        return await self._blobs.redirect_url(digest)
 
     def read_blob(self, digest: Digest, offset: int, length: int) -> AsyncIterator[bytes]:
         """Stream part of a blob (call `blob` first: it checks the repository may serve it)."""

@@ -61,6 +61,10 @@ class BlobReader(Protocol):
         """A filesystem path the server may send directly, or None for remote stores."""
         ...
 
+    async def redirect_url(self, digest: Digest) -> str | None:
+        """A short-lived URL clients may fetch the blob from directly (object stores), or None."""
+        ...
+
 
 class BlobIngester(Protocol):
     """Writes uploads and commits them as blobs only after their digest is verified."""

@@ -8,6 +8,7 @@ Order, outermost first (see `cerulean.server.app.build_app`):
 
 from __future__ import annotations
 
+import random
 import time
 import uuid
 from typing import TYPE_CHECKING
@@ -22,6 +23,13 @@ if TYPE_CHECKING:
 __all__ = ["Observe", "ResponseHeaders"]
 
 _access_log = structlog.get_logger("cerulean.access")
+_VERSION_4 = 0x4000 << 64 | 0x8000 << 48  # the version and variant bits of a random UUID
+_CLEAR = ~(0xF000 << 64 | 0xC000 << 48)
+
+
+def _correlation_id() -> str:
+    """A random (version 4) GUID, as ACR's ids are; not a secret, so the fast generator will do."""
+    return str(uuid.UUID(int=random.getrandbits(128) & _CLEAR | _VERSION_4))
 
 
 class ResponseHeaders:
@@ -42,7 +50,7 @@ class ResponseHeaders:
         if scope["type"] != "http":
             await self._app(scope, receive, send)
             return
-        correlation_id = str(uuid.uuid4())
+        correlation_id = _correlation_id()
         scope.setdefault("state", {})["correlation_id"] = correlation_id
         extra = [*self._fixed, (b"x-ms-correlation-request-id", correlation_id.encode())]
 
@@ -82,8 +90,7 @@ class Observe:
             elapsed = time.perf_counter() - started
             state = scope.get("state", {})
             operation = state.get("operation", "other")
-            self._metrics.requests.labels(operation, scope["method"], str(status)).inc()
-            self._metrics.latency.labels(operation).observe(elapsed)
+            self._metrics.observe(operation, scope["method"], status, elapsed)
             if self._access_log:
                 _access_log.info(
                     "request",

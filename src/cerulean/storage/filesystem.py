@@ -97,6 +97,10 @@ class FilesystemBlobStore:
         """The blob's path, for zero-copy sending."""
         return str(self._layout.blob(digest))
 
+    async def redirect_url(self, digest: Digest) -> str | None:  # noqa: ARG002 - the port's signature
+        """Files are served by the registry itself."""
+        return None
+
     async def read(self, digest: Digest, offset: int = 0, length: int | None = None) -> AsyncIterator[bytes]:
         """Stream a blob, prefetching the next chunk while the current one is consumed."""
         try:

@@ -34,6 +34,10 @@ class MemoryBlobStore:
         """Memory has no paths."""
         return None
 
+    async def redirect_url(self, digest: Digest) -> str | None:  # noqa: ARG002 - the port's signature
+        """Memory is served by the registry itself."""
+        return None
+
     async def read(self, digest: Digest, offset: int = 0, length: int | None = None) -> AsyncIterator[bytes]:
         """Stream a blob in chunks."""
         data = self._blobs.get(digest)

@@ -153,3 +153,8 @@ async def test_sha512_blobs_are_kept_apart_from_sha256(store: BlobStore) -> None
     await store.commit_upload(upload_id, Digest.of(data, "sha512"))
     assert await store.stat(Digest.of(data, "sha512")) == len(data)
     assert await store.stat(Digest.of(data)) is None
+
+
+async def test_local_drivers_serve_blobs_themselves(store: BlobStore) -> None:
+    digest = await upload(store, b"served here")
+    assert await store.redirect_url(digest) is None

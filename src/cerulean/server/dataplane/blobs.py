@@ -54,6 +54,9 @@ async def get_blob(ctx: RequestContext) -> Response:
             status_code=416,
             headers={"Content-Range": f"bytes */{blob.size}", "Docker-Content-Digest": str(digest)},
         )
+    redirect = await content.blob_redirect(digest)
+    if redirect is not None:  # an object store serves the bytes; the client follows
+        return Response(status_code=307, headers={"Location": redirect, "Docker-Content-Digest": str(digest)})
     if wanted is None:
         return StreamingResponse(
             content.read_blob(digest, 0, blob.size),
