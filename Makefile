@@ -37,6 +37,7 @@ fmt: $(STAMP)
 	$(BIN)/ruff check --fix src tests bench
 
 bench: $(STAMP) system-deps
+	$(BIN)/python -m bench.access
 	$(BIN)/python -m bench.registry $(ARGS)
 
 clean:
