@@ -6,6 +6,7 @@ Validation happens before any storage path or database row is derived from a nam
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Final
 
@@ -38,8 +39,9 @@ class InvalidTagError(CeruleanError):
     """A tag that does not match the OCI grammar."""
 
 
+@functools.lru_cache(maxsize=4096)
 def is_valid_name(name: str) -> bool:
-    """Whether `name` is a valid OCI repository name of at most 256 characters."""
+    """Whether `name` is a valid OCI repository name of at most 256 characters (memoised: hot path)."""
     return len(name) <= MAX_NAME_LENGTH and _NAME.fullmatch(name) is not None
 
 

@@ -2,39 +2,35 @@
 
 Writes on this node invalidate a repository's entries at once, so a single node is strongly consistent.
 Other nodes' writes are seen within `ttl` seconds: entries expire, which bounds staleness when several
-nodes share one database (and costs one database read per key per `ttl` under load).
+nodes share one database.
+
+Under load, many requests miss the same key at the same moment (when it expires): only the first loads
+it, the others wait for that load (single flight), so the database sees one query per key per `ttl`. A
+load that overlaps a write is used by its own callers but not kept: the write's invalidation wins.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final, TypeVar
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from cerulean.core.digests import Digest
-    from cerulean.registry.models import ChangeableAttributes, ManifestRecord, TagRecord
+    from collections.abc import Awaitable, Callable, Hashable
 
 __all__ = ["ContentCache"]
 
 _MAX_ENTRIES_PER_REPOSITORY: Final = 1024
-_K = TypeVar("_K")
 _V = TypeVar("_V")
 
 
-@dataclass(slots=True)
-class _Entry:
-    expires: float
-    attributes: ChangeableAttributes | None
-    tags: dict[str, tuple[float, TagRecord | None]] = field(default_factory=dict)
-    manifests: dict[Digest, tuple[float, ManifestRecord | None]] = field(default_factory=dict)
+class _LeaderGone(Exception):  # noqa: N818 - an internal signal, never seen outside this module
+    """The request that was loading a key was cancelled; a waiter loads it itself."""
 
 
 class ContentCache:
-    """Bounded, expiring, invalidated per repository. `None` values cache a known absence."""
+    """Bounded, expiring, invalidated per repository, loading each missing key once at a time."""
 
     def __init__(
         self,
@@ -46,7 +42,9 @@ class ContentCache:
         self._ttl = ttl
         self._max_repositories = max_repositories
         self._now = monotonic
-        self._repositories: OrderedDict[str, _Entry] = OrderedDict()
+        self._repositories: OrderedDict[str, dict[Hashable, tuple[float, object]]] = OrderedDict()
+        self._loading: dict[tuple[str, Hashable], asyncio.Future[object]] = {}
+        self._generation = 0
 
     @property
     def enabled(self) -> bool:
@@ -56,65 +54,60 @@ class ContentCache:
     def invalidate(self, repository: str) -> None:
         """Forget everything about `repository` (after any write to it)."""
         self._repositories.pop(repository, None)
+        self._generation += 1
 
     def clear(self) -> None:
         """Forget everything."""
         self._repositories.clear()
+        self._generation += 1
 
-    def _entry(self, repository: str) -> _Entry | None:
-        entry = self._repositories.get(repository)
-        if entry is None:
-            return None
-        if entry.expires <= self._now():
-            del self._repositories[repository]
-            return None
+    def peek(self, repository: str, key: Hashable) -> tuple[bool, object]:
+        """(hit, value) without loading."""
+        entries = self._repositories.get(repository)
+        cached = None if entries is None else entries.get(key)
+        if cached is None or cached[0] <= self._now():
+            return False, None
         self._repositories.move_to_end(repository)
-        return entry
+        return True, cached[1]
 
-    def attributes(self, repository: str) -> tuple[bool, ChangeableAttributes | None]:
-        """(hit, repository switches or None when the repository does not exist)."""
-        entry = self._entry(repository)
-        return (False, None) if entry is None else (True, entry.attributes)
-
-    def put_attributes(self, repository: str, attributes: ChangeableAttributes | None) -> None:
-        """Remember a repository's switches (None: it does not exist)."""
+    def put(self, repository: str, key: Hashable, value: object) -> None:
+        """Remember a value (None is a remembered absence)."""
         if not self.enabled:
             return
-        self._repositories[repository] = _Entry(self._now() + self._ttl, attributes)
+        entries = self._repositories.get(repository)
+        if entries is None:
+            entries = self._repositories[repository] = {}
+            while len(self._repositories) > self._max_repositories:
+                self._repositories.popitem(last=False)
+        elif len(entries) >= _MAX_ENTRIES_PER_REPOSITORY and key not in entries:
+            entries.pop(next(iter(entries)))
+        entries[key] = (self._now() + self._ttl, value)
         self._repositories.move_to_end(repository)
-        while len(self._repositories) > self._max_repositories:
-            self._repositories.popitem(last=False)
 
-    def tag(self, repository: str, tag: str) -> tuple[bool, TagRecord | None]:
-        """(hit, tag record or None when the tag does not exist)."""
-        entry = self._entry(repository)
-        cached = None if entry is None else entry.tags.get(tag)
-        if cached is None or cached[0] <= self._now():
-            return False, None
-        return True, cached[1]
-
-    def put_tag(self, repository: str, tag: str, record: TagRecord | None) -> None:
-        """Remember a tag (only while the repository entry is cached)."""
-        entry = self._entry(repository)
-        if entry is not None:
-            _bounded_put(entry.tags, tag, (self._now() + self._ttl, record))
-
-    def manifest(self, repository: str, digest: Digest) -> tuple[bool, ManifestRecord | None]:
-        """(hit, manifest or None when it does not exist)."""
-        entry = self._entry(repository)
-        cached = None if entry is None else entry.manifests.get(digest)
-        if cached is None or cached[0] <= self._now():
-            return False, None
-        return True, cached[1]
-
-    def put_manifest(self, repository: str, digest: Digest, record: ManifestRecord | None) -> None:
-        """Remember a manifest (only while the repository entry is cached)."""
-        entry = self._entry(repository)
-        if entry is not None:
-            _bounded_put(entry.manifests, digest, (self._now() + self._ttl, record))
-
-
-def _bounded_put(mapping: dict[_K, _V], key: _K, value: _V) -> None:
-    if len(mapping) >= _MAX_ENTRIES_PER_REPOSITORY and key not in mapping:
-        mapping.pop(next(iter(mapping)))
-    mapping[key] = value
+    async def get(self, repository: str, key: Hashable, load: Callable[[], Awaitable[_V]]) -> _V:
+        """The cached value, or `load()`'s, loading it only once however many ask at the same time."""
+        hit, value = self.peek(repository, key)
+        if hit:
+            return value  # type: ignore[return-value]
+        flight = (repository, key)
+        while (leader := self._loading.get(flight)) is not None:
+            try:
+                shared = await asyncio.shield(leader)
+            except _LeaderGone:
+                continue
+            return shared  # type: ignore[return-value]
+        future: asyncio.Future[object] = asyncio.get_running_loop().create_future()
+        self._loading[flight] = future
+        generation = self._generation
+        try:
+            loaded = await load()
+        except BaseException as exc:
+            del self._loading[flight]
+            future.set_exception(exc if isinstance(exc, Exception) else _LeaderGone())
+            future.exception()  # retrieved here: there may be no waiter to see it
+            raise
+        del self._loading[flight]
+        if generation == self._generation:
+            self.put(repository, key, loaded)
+        future.set_result(loaded)
+        return loaded

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 __all__ = ["ContentService", "PushedManifest", "Referrers", "parse_digest", "parse_reference"]
 
 MAX_MANIFEST_BYTES: Final = 4 << 20
+_ATTRIBUTES: Final = "attributes"  # cache keys besides digests (which key manifests)
+_TAG: Final = "tag"
 _MAX_CONFIG_BYTES: Final = 1 << 20
 
 
@@ -92,25 +94,17 @@ class ContentService:
 
     async def repository_attributes(self, repository: str) -> ChangeableAttributes | None:
         """The repository's switches, or None if it does not exist."""
-        hit, attributes = self._cache.attributes(repository)
-        if not hit:
-            attributes = await self._metadata.repository_attributes(repository)
-            self._cache.put_attributes(repository, attributes)
-        return attributes
+        return await self._cache.get(
+            repository, _ATTRIBUTES, lambda: self._metadata.repository_attributes(repository)
+        )
 
     async def _tag(self, repository: str, tag: str) -> TagRecord | None:
-        hit, record = self._cache.tag(repository, tag)
-        if not hit:
-            record = await self._metadata.get_tag(repository, tag)
-            self._cache.put_tag(repository, tag, record)
-        return record
+        return await self._cache.get(repository, (_TAG, tag), lambda: self._metadata.get_tag(repository, tag))
 
     async def _manifest(self, repository: str, digest: Digest) -> ManifestRecord | None:
-        hit, record = self._cache.manifest(repository, digest)
-        if not hit:
-            record = await self._metadata.get_manifest(repository, digest)
-            self._cache.put_manifest(repository, digest, record)
-        return record
+        return await self._cache.get(
+            repository, digest, lambda: self._metadata.get_manifest(repository, digest)
+        )
 
     async def _existing_repository(self, repository: str) -> ChangeableAttributes:
         attributes = await self.repository_attributes(repository)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from starlette.responses import Response
@@ -11,29 +12,44 @@ from cerulean.registry.content import parse_digest, parse_reference
 from cerulean.registry.errors import ManifestTooLargeError
 
 if TYPE_CHECKING:
+    from cerulean.core.digests import Digest
     from cerulean.registry.models import ManifestRecord
     from cerulean.server.dataplane.context import RequestContext
 
 __all__ = ["delete_manifest", "get_manifest", "get_referrers", "head_manifest", "put_manifest"]
 
 
-def _headers(record: ManifestRecord) -> dict[str, str]:
-    digest = str(record.digest)
-    return {"Docker-Content-Digest": digest, "ETag": f'"{digest}"'}
+class _ManifestResponse(Response):
+    """A manifest with its headers encoded once per manifest, not once per request (the hot path)."""
+
+    def __init__(self, record: ManifestRecord, *, with_body: bool) -> None:
+        self.status_code = 200
+        self.background = None
+        self.body = record.payload if with_body else b""
+        self.raw_headers = list(_encoded_headers(record.digest, record.media_type, record.size))
+
+
+@functools.lru_cache(maxsize=4096)
+def _encoded_headers(digest: Digest, media_type: str, size: int) -> tuple[tuple[bytes, bytes], ...]:
+    text = str(digest).encode()
+    return (
+        (b"content-length", str(size).encode()),
+        (b"content-type", media_type.encode("latin-1")),
+        (b"docker-content-digest", text),
+        (b"etag", b'"' + text + b'"'),
+    )
 
 
 async def get_manifest(ctx: RequestContext) -> Response:
     """The manifest's exact bytes, with the media type it was pushed with."""
     record = await ctx.registry.content.manifest(ctx.name, parse_reference(ctx.match.argument))
-    return Response(record.payload, media_type=record.media_type, headers=_headers(record))
+    return _ManifestResponse(record, with_body=True)
 
 
 async def head_manifest(ctx: RequestContext) -> Response:
     """Headers only: digest, type and size."""
     record = await ctx.registry.content.manifest(ctx.name, parse_reference(ctx.match.argument))
-    headers = _headers(record)
-    headers["Content-Length"] = str(record.size)
-    return Response(media_type=record.media_type, headers=headers)
+    return _ManifestResponse(record, with_body=False)
 
 
 async def put_manifest(ctx: RequestContext) -> Response:

@@ -51,53 +51,47 @@ def match_path(path: str) -> PathMatch | None:
     return None
 
 
-# Tail patterns, tried in order: literal segments, with None standing for the endpoint's argument.
-_ARGUMENT = None
-_V2_TAILS: tuple[tuple[tuple[str | None, ...], Endpoint], ...] = (
-    (("tags", "list"), Endpoint.TAGS),
-    (("blobs", "uploads"), Endpoint.UPLOADS),
-    (("blobs", "uploads", _ARGUMENT), Endpoint.UPLOAD),
-    (("manifests", _ARGUMENT), Endpoint.MANIFEST),
-    (("blobs", _ARGUMENT), Endpoint.BLOB),
-    (("referrers", _ARGUMENT), Endpoint.REFERRERS),
-)
-_ACR_TAILS: tuple[tuple[tuple[str | None, ...], Endpoint], ...] = (
-    (("_tags",), Endpoint.ACR_TAGS),
-    (("_manifests",), Endpoint.ACR_MANIFESTS),
-    (("_tags", _ARGUMENT), Endpoint.ACR_TAG),
-    (("_manifests", _ARGUMENT), Endpoint.ACR_MANIFEST),
+_BY_LAST_BUT_ONE = {
+    "manifests": Endpoint.MANIFEST,
+    "referrers": Endpoint.REFERRERS,
+    "blobs": Endpoint.BLOB,
+}
+_ACR_TAILS: tuple[tuple[str, Endpoint, Endpoint], ...] = (
+    ("_tags", Endpoint.ACR_TAGS, Endpoint.ACR_TAG),
+    ("_manifests", Endpoint.ACR_MANIFESTS, Endpoint.ACR_MANIFEST),
 )
 
 
-def _match_v2(rest: str) -> PathMatch | None:
+def _match_v2(rest: str) -> PathMatch | None:  # noqa: PLR0911 - one return per endpoint shape
     if rest == "":
         return PathMatch(Endpoint.BASE)
     if rest == "_catalog":
         return PathMatch(Endpoint.CATALOG)
-    return _match_tail(rest.split("/"), _V2_TAILS)
+    segments = rest.split("/")
+    if len(segments) < 2:  # noqa: PLR2004 - a name and at least one endpoint segment
+        return None
+    last_but_one, last = segments[-2], segments[-1]
+    if last_but_one == "tags" and last == "list":
+        return _named(Endpoint.TAGS, segments[:-2], "")
+    if last_but_one == "blobs" and last == "uploads":
+        return _named(Endpoint.UPLOADS, segments[:-2], "")
+    if last_but_one == "uploads" and len(segments) > 2 and segments[-3] == "blobs":  # noqa: PLR2004
+        # "/blobs/uploads/" ends in an empty segment: that is the start of an upload.
+        return _named(Endpoint.UPLOAD if last else Endpoint.UPLOADS, segments[:-3], last)
+    endpoint = _BY_LAST_BUT_ONE.get(last_but_one)
+    return None if endpoint is None else _named(endpoint, segments[:-2], last)
 
 
 def _match_acr(rest: str) -> PathMatch | None:
     if rest == "_catalog":
         return PathMatch(Endpoint.ACR_CATALOG)
     segments = rest.split("/")
-    return _match_tail(segments, _ACR_TAILS) or _named(Endpoint.ACR_REPOSITORY, segments, "")
-
-
-def _match_tail(
-    segments: list[str], tails: tuple[tuple[tuple[str | None, ...], Endpoint], ...]
-) -> PathMatch | None:
-    for pattern, endpoint in tails:
-        size = len(pattern)
-        if len(segments) <= size:  # at least one segment must be left for the name
-            continue
-        tail = segments[-size:]
-        if all(want is None or want == have for want, have in zip(pattern, tail, strict=True)):
-            argument = tail[-1] if pattern[-1] is None else ""
-            # "/blobs/uploads/" ends in an empty segment: that is the start of an upload.
-            found = Endpoint.UPLOADS if endpoint is Endpoint.UPLOAD and argument == "" else endpoint
-            return _named(found, segments[:-size], argument)
-    return None
+    for marker, listing, item in _ACR_TAILS:
+        if segments[-1] == marker:
+            return _named(listing, segments[:-1], "")
+        if len(segments) > 1 and segments[-2] == marker:
+            return _named(item, segments[:-2], segments[-1])
+    return _named(Endpoint.ACR_REPOSITORY, segments, "")
 
 
 def _named(endpoint: Endpoint, name_segments: list[str], argument: str) -> PathMatch | None:
