@@ -60,7 +60,7 @@ def test_single_range_is_206(
     assert response.headers["Content-Range"] == f"bytes {first}-{last}/{len(data)}"
 
 
-@pytest.mark.parametrize("header", ["bytes=100000-", "bytes=200000-300000", "bytes=-0"])
+@pytest.mark.parametrize("header", ["bytes=100000-", "bytes=200000-300000", "bytes=-0", "bytes=500-0"])
 def test_unsatisfiable_range_is_416_with_the_size(
     client: httpx.Client, stored: tuple[str, bytes, str], header: str
 ) -> None:

@@ -22,7 +22,7 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
     """The inclusive (first, last) byte a single ``Range`` asks for, or None to send everything.
 
     Multiple ranges and syntax the server does not understand are ignored, as RFC 9110 allows.
-    Raises `Unsatisfiable` when the range is valid but starts at or after the end.
+    Raises `Unsatisfiable` when the range starts at or after the end, or ends before it starts.
     """
     if header is None:
         return None
@@ -40,7 +40,7 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
     first = int(first_text)
     last = size - 1 if last_text == "" else min(int(last_text), size - 1)
     if last_text != "" and int(last_text) < first:
-        return None  # syntactically invalid: ignore the header
+        raise Unsatisfiable  # "bytes=500-0": answered 416, as the OCI conformance suite prefers
     if first >= size:
         raise Unsatisfiable
     return first, last
