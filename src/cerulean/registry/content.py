@@ -131,7 +131,7 @@ class ContentService:
         """Where the client may fetch the blob directly (object stores), if anywhere."""
         return await self._blobs.redirect_url(digest)
 
-    def read_blob(self, digest: Digest, offset: int, length: int) -> AsyncIterator[bytes]:
+    def read_blob(self, digest: Digest, offset: int, length: int) -> AsyncIterator[bytes | memoryview]:
         """Stream part of a blob (call `blob` first: it checks the repository may serve it)."""
         return self._blobs.read(digest, offset, length)
 

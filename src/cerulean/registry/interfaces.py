@@ -50,7 +50,9 @@ class BlobReader(Protocol):
         """Return the blob's size, or None if it is not stored."""
         ...
 
-    def read(self, digest: Digest, offset: int = 0, length: int | None = None) -> AsyncIterator[bytes]:
+    def read(
+        self, digest: Digest, offset: int = 0, length: int | None = None
+    ) -> AsyncIterator[bytes | memoryview]:
         """Stream the blob's bytes from `offset`, `length` bytes or to the end.
 
         Raises `cerulean.registry.errors.BlobUnknownError` (on first iteration) if it is not stored.

@@ -38,7 +38,9 @@ class MemoryBlobStore:
         """Memory is served by the registry itself."""
         return None
 
-    async def read(self, digest: Digest, offset: int = 0, length: int | None = None) -> AsyncIterator[bytes]:
+    async def read(
+        self, digest: Digest, offset: int = 0, length: int | None = None
+    ) -> AsyncIterator[bytes | memoryview]:
         """Stream a blob in chunks."""
         data = self._blobs.get(digest)
         if data is None:

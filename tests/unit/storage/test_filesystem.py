@@ -43,3 +43,19 @@ async def test_committed_blob_is_read_only_and_content_addressed(tmp_path: Path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o444
     assert not (tmp_path / "uploads" / upload_id).exists()
     assert store.local_path(digest) == str(path)
+
+
+async def test_a_blob_deleted_while_streaming_still_streams_whole(tmp_path: Path) -> None:
+    store = FilesystemBlobStore(tmp_path)
+    data = os.urandom(9 * 1024 * 1024 + 5)
+    upload_id = os.urandom(16).hex()
+    await store.create_upload(upload_id)
+    await store.append_upload(upload_id, 0, one(data), None)
+    digest = Digest.of(data)
+    await store.commit_upload(upload_id, digest)
+    stream = store.read(digest, 4097, len(data) - 4097)  # an offset off any page boundary
+    first = await anext(stream)
+    await store.delete(digest)  # garbage collection unlinks it mid-transfer
+    rest = b"".join([bytes(chunk) async for chunk in stream])
+    assert bytes(first) + rest == data[4097:]
+    assert await store.stat(digest) is None
