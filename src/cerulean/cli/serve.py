@@ -55,6 +55,7 @@ def _server(app: ASGIApp, *, certfile: str | None = None, keyfile: str | None = 
         log_config=None,
         access_log=False,
         server_header=False,
+        proxy_headers=False,  # client addresses come from the socket; trusted proxies are ours to decide
         ssl_certfile=certfile,
         ssl_keyfile=keyfile,
         timeout_graceful_shutdown=10,

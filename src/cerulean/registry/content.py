@@ -24,7 +24,15 @@ from cerulean.registry.errors import (
 )
 from cerulean.registry.locks import require_deletable, require_readable, require_writable
 from cerulean.registry.manifests import ParsedManifest, parse_manifest
-from cerulean.registry.models import BlobRecord, ManifestRecord, Page, Platform, Reference
+from cerulean.registry.models import (
+    BlobRecord,
+    ChangeableAttributes,
+    ManifestRecord,
+    Page,
+    Platform,
+    Reference,
+    TagRecord,
+)
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Sequence
@@ -32,7 +40,6 @@ if TYPE_CHECKING:
     from cerulean.core.clock import Clock
     from cerulean.registry.cache import ContentCache
     from cerulean.registry.interfaces import BlobStore, MetadataStore
-    from cerulean.registry.models import ChangeableAttributes, TagRecord
 
 __all__ = ["ContentService", "PushedManifest", "Referrers", "parse_digest", "parse_reference"]
 
@@ -149,6 +156,9 @@ class ContentService:
 
     async def manifest(self, repository: str, reference: Digest | str) -> ManifestRecord:
         """The manifest a tag or digest names, if every lock level allows reading it."""
+        cached = self._cached_manifest(repository, reference)
+        if cached is not None:
+            return cached
         attributes = await self._existing_repository(repository)
         tag_attributes = None
         if isinstance(reference, str):
@@ -162,6 +172,22 @@ class ContentService:
         if record is None:
             raise ManifestUnknownError(detail={"digest": str(digest)})
         require_readable(attributes, record.attributes, tag_attributes)
+        return record
+
+    def _cached_manifest(self, repository: str, reference: Digest | str) -> ManifestRecord | None:
+        """The hot path: everything already cached and readable, answered without awaiting."""
+        peek = self._cache.peek
+        attributes = peek(repository, _ATTRIBUTES)[1]
+        if not isinstance(attributes, ChangeableAttributes) or not attributes.read_enabled:
+            return None
+        if isinstance(reference, str):
+            tag = peek(repository, (_TAG, reference))[1]
+            if not isinstance(tag, TagRecord) or not tag.attributes.read_enabled:
+                return None
+            reference = tag.digest
+        record = peek(repository, reference)[1]
+        if not isinstance(record, ManifestRecord) or not record.attributes.read_enabled:
+            return None
         return record
 
     async def put_manifest(

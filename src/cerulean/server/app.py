@@ -1,6 +1,7 @@
 """The ASGI applications: the main listener and the admin listener.
 
-Main listener, outermost first: `ResponseHeaders` → `Observe` → prefix dispatch → `DataPlane`
+Main listener, outermost first: `Envelope` (correlation id, headers, metrics, access log) → prefix
+dispatch → `DataPlane`
 (``/v2/``, ``/acr/v1/``). Later pipeline stages (network gate, token service, management plane) are
 added here, in this order, as their issues land.
 """
@@ -15,7 +16,7 @@ from starlette.responses import Response
 from cerulean.server.dataplane.access import OpenGate
 from cerulean.server.dataplane.app import DataPlane
 from cerulean.server.errors import EndpointUnknownError, oci_error
-from cerulean.server.middleware import Observe, ResponseHeaders
+from cerulean.server.middleware import Envelope
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Receive, Scope, Send
@@ -54,9 +55,7 @@ def build_app(
 ) -> ASGIApp:
     """The main listener's application."""
     dataplane = DataPlane(registry, gate or OpenGate(), login_server)
-    app: ASGIApp = _Dispatch(dataplane)
-    app = Observe(app, metrics, access_log=access_log)
-    return ResponseHeaders(app, tls=tls)
+    return Envelope(_Dispatch(dataplane), metrics, tls=tls, access_log=access_log)
 
 
 def build_admin_app(metrics: Metrics) -> ASGIApp:
