@@ -38,7 +38,7 @@ __all__ = [
 class Hasher(Protocol):
     """The part of a hashlib object the stores feed while they write."""
 
-    def update(self, data: bytes, /) -> None:
+    def update(self, data: bytes | bytearray | memoryview, /) -> None:
         """Feed bytes."""
         ...
 

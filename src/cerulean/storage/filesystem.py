@@ -36,7 +36,6 @@ _T = TypeVar("_T")
 
 _READ_CHUNK: Final = 4 << 20
 _WRITE_BATCH: Final = 4 << 20
-_MAX_BUFFERS: Final = 512  # well under IOV_MAX for writev
 _SYNC_FILE_RANGE_WRITE: Final = 2
 _MADV_POPULATE_READ: Final = 22  # Linux 5.14+; the mmap module does not name it yet
 
@@ -74,22 +73,18 @@ class _Descriptor:
             os.close(self.fd)
 
 
-def _hash_all(hasher: Hasher, buffers: list[bytes]) -> None:
-    for buffer in buffers:
-        hasher.update(buffer)
+def _hash_all(hasher: Hasher, data: bytearray) -> None:
+    hasher.update(data)
 
 
-def _write_all(fd: int, buffers: list[bytes], writeback: bool) -> int:  # noqa: FBT001 - called through run_in_executor, positionally
-    total = sum(map(len, buffers))
+def _write_all(fd: int, data: bytearray, writeback: bool) -> int:  # noqa: FBT001 - called through run_in_executor, positionally
     start = os.lseek(fd, 0, os.SEEK_CUR)
-    written = os.writev(fd, buffers)
-    if written < total:  # only on a full disk or a signal; finish the slow way
-        rest = memoryview(b"".join(buffers))[written:]
-        while rest:
-            rest = rest[os.write(fd, rest) :]
+    view = memoryview(data)
+    while view:  # one call, unless the disk is full or a signal interrupts
+        view = view[os.write(fd, view) :]
     if writeback and (start_writeback := _sync_file_range()) is not None:
-        start_writeback(fd, start, total, _SYNC_FILE_RANGE_WRITE)
-    return total
+        start_writeback(fd, start, len(data), _SYNC_FILE_RANGE_WRITE)
+    return len(data)
 
 
 def _fault_in(mapping: mmap.mmap, start: int, length: int) -> None:
@@ -115,7 +110,7 @@ class _Stages:
 
     @classmethod
     def start(
-        cls, descriptor: _Descriptor, batch: list[bytes], hasher: Hasher | None, *, writeback: bool
+        cls, descriptor: _Descriptor, batch: bytearray, hasher: Hasher | None, *, writeback: bool
     ) -> _Stages:
         hashing = None
         if hasher is not None:
@@ -222,18 +217,16 @@ class FilesystemBlobStore:
             os.lseek(fd, offset, os.SEEK_SET)
             size = offset
             pending: _Stages | None = None
-            batch: list[bytes] = []
-            batched = 0
+            # One contiguous batch, handed to the threads whole: every C call that releases the GIL
+            # must win it back (up to a 5 ms switch interval), so few large calls beat many small ones.
+            batch = bytearray()
             async for chunk in chunks:
-                if not chunk:
-                    continue
-                batch.append(chunk)
-                batched += len(chunk)
-                if batched >= _WRITE_BATCH or len(batch) >= _MAX_BUFFERS:
+                batch += chunk
+                if len(batch) >= _WRITE_BATCH:
                     if pending is not None:
                         size += await pending.done()
                     pending = _Stages.start(descriptor, batch, hasher, writeback=self._durable)
-                    batch, batched = [], 0
+                    batch = bytearray()
             if pending is not None:
                 size += await pending.done()
             if batch:
