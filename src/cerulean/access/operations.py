@@ -3,7 +3,9 @@
     operation          OAuth scope      RBAC Registry (actions)     ABAC (dataActions)          token
     pull               pull             pull/read                   repositories/content/read   content/read
     push               push             push/write                  repositories/content/write  content/write
-    delete, untag      delete           artifacts/delete            repositories/content/delete content/delete
+    delete             delete           artifacts/delete            repositories/content/delete content/delete
+    untag              delete           push/write or               repositories/metadata/write metadata/write
+                                        artifacts/delete
     read_metadata,     metadata_read    pull/read or metadata/read  repositories/metadata/read  metadata/read
       list_tags
     list_referrers     pull             pull/read                   repositories/content/read   content/read
@@ -15,8 +17,10 @@
     write_quarantine   -                quarantine/write            quarantinedArtifacts/write  -
 
 Choices where the reference is silent: `metadata_write` needs `metadata/write` in RBAC Registry mode
-(Owner/Contributor through `*`), because it gates locking, which AcrPush "does not grant"; untag uses the
-`delete` scope, as the Azure CLI requests it; the ABAC data action of each OAuth action mirrors the
+(Owner/Contributor through `*`), because it gates locking, which AcrPush "does not grant"; untag follows
+§3.6 (AcrPush and AcrDelete may untag, and in ABAC mode whoever holds `metadata/write`) while the Azure
+CLI asks for it with the `delete` scope, so the token service must map an untag request onto this
+operation rather than onto `delete`; the ABAC data action of each OAuth action mirrors the
 token's scope-map action (`content/delete` for `delete`). The admin account gets the five repository
 actions and the catalog while `adminUserEnabled`; the anonymous caller only `pull`; nobody but the
 Entra roles above signs or touches quarantined content.
@@ -127,6 +131,14 @@ _DELETE: Final = DataNeed(
     admin=True,
     anonymous=False,
 )
+_UNTAG: Final = DataNeed(
+    "untag",
+    _legacy(a.PUSH_WRITE, a.ARTIFACTS_DELETE),
+    _abac(a.REPO_METADATA_WRITE),
+    RepositoryAction.METADATA_WRITE,
+    admin=True,
+    anonymous=False,
+)
 _METADATA_READ: Final = DataNeed(
     "metadata_read",
     _legacy(a.PULL_READ, a.METADATA_READ),
@@ -176,7 +188,7 @@ _NEEDS: Final = {
     Operation.PULL: _PULL,
     Operation.PUSH: _PUSH,
     Operation.DELETE: _DELETE,
-    Operation.UNTAG: _DELETE,
+    Operation.UNTAG: _UNTAG,
     Operation.READ_METADATA: _METADATA_READ,
     Operation.LIST_TAGS: _METADATA_READ,
     Operation.LIST_REFERRERS: _PULL,

@@ -165,9 +165,10 @@ _CANDIDATES = [
             _REPO_READERS - {"Container Registry Repository Reader"},
         ),
         (
+            # §3.5/§3.6: AcrPush tags and untags; AcrDelete deletes tags; in ABAC mode, metadata/write.
             Operation.UNTAG,
-            {"Owner", "Contributor", "AcrDelete"},
-            {"Container Registry Repository Contributor"},
+            {"Owner", "Contributor", "AcrPush", "AcrDelete"},
+            {"Container Registry Repository Writer", "Container Registry Repository Contributor"},
         ),
         (Operation.LIST_TAGS, _LEGACY_READERS, _REPO_READERS),
         (Operation.LIST_REFERRERS, _LEGACY_READERS, _REPO_READERS),

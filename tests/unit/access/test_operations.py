@@ -25,7 +25,12 @@ L, X = PermissionMode.LEGACY, PermissionMode.ABAC
         (Operation.PULL, (a.PULL_READ,), (a.REPO_CONTENT_READ,), RepositoryAction.CONTENT_READ),
         (Operation.PUSH, (a.PUSH_WRITE,), (a.REPO_CONTENT_WRITE,), RepositoryAction.CONTENT_WRITE),
         (Operation.DELETE, (a.ARTIFACTS_DELETE,), (a.REPO_CONTENT_DELETE,), RepositoryAction.CONTENT_DELETE),
-        (Operation.UNTAG, (a.ARTIFACTS_DELETE,), (a.REPO_CONTENT_DELETE,), RepositoryAction.CONTENT_DELETE),
+        (
+            Operation.UNTAG,
+            (a.PUSH_WRITE, a.ARTIFACTS_DELETE),
+            (a.REPO_METADATA_WRITE,),
+            RepositoryAction.METADATA_WRITE,
+        ),
         (
             Operation.READ_METADATA,
             (a.PULL_READ, a.METADATA_READ),
