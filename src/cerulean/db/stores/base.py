@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Insert, and_, or_, select
+from sqlalchemy import Insert, Select, and_, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from cerulean.db.tables import RepositoryRow
@@ -12,15 +12,13 @@ from cerulean.registry.models import ChangeableAttributes
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Sequence
 
-    from sqlalchemy import ColumnElement
     from sqlalchemy.ext.asyncio import AsyncConnection
     from sqlalchemy.orm import DeclarativeBase
 
     from cerulean.db.engine import Database
 
-__all__ = ["StoreBase", "attributes_of", "keyset_after", "switches"]
+__all__ = ["TIME_ORDERS", "StoreBase", "attributes_of", "ordered_page", "switches"]
 
 
 def attributes_of(row: Any) -> ChangeableAttributes:  # noqa: ANN401 - any row with the four switches
@@ -67,9 +65,32 @@ class StoreBase:
         return repository_id
 
 
-def keyset_after(keys: Sequence[Any], anchor: tuple[Any, Any], *, descending: bool) -> ColumnElement[bool]:
-    """Rows strictly after `anchor` in a two-column (time, name) ordering; for keyset pagination."""
-    first, second = keys
+TIME_ORDERS = frozenset({"timeasc", "timedesc"})
+_Query = TypeVar("_Query", bound="Select[*tuple[Any, ...]]")
+
+
+def ordered_page(
+    query: _Query,
+    *,
+    time_column: Any,  # noqa: ANN401 - a column
+    name_column: Any,  # noqa: ANN401 - a column
+    order: str,
+    last: str | None,
+    last_time: dt.datetime | None,
+) -> _Query:
+    """Order a listing by name, or by (update time, name) for ``timeasc``/``timedesc``.
+
+    The listing resumes strictly after `last` (keyset pagination: stable while rows are added).
+    """
+    if order not in TIME_ORDERS:
+        query = query.order_by(name_column)
+        return query if last is None else query.where(name_column > last)
+    descending = order == "timedesc"
+    query = query.order_by(*(c.desc() if descending else c for c in (time_column, name_column)))
+    if last is None or last_time is None:
+        return query
     if descending:
-        return or_(first < anchor[0], and_(first == anchor[0], second < anchor[1]))
-    return or_(first > anchor[0], and_(first == anchor[0], second > anchor[1]))
+        after = or_(time_column < last_time, and_(time_column == last_time, name_column < last))
+    else:
+        after = or_(time_column > last_time, and_(time_column == last_time, name_column > last))
+    return query.where(after)

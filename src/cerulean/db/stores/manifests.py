@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, delete, insert, select, update
 
 from cerulean.core.digests import Digest
-from cerulean.db.stores.base import StoreBase, attributes_of, keyset_after, switches
+from cerulean.db.stores.base import TIME_ORDERS, StoreBase, attributes_of, ordered_page, switches
 from cerulean.db.tables import ManifestReferenceRow, ManifestRow, RepositoryRow, TagRow
 from cerulean.registry.models import ManifestRecord, Page, Platform, Reference
 
@@ -217,24 +217,23 @@ class ManifestStore(StoreBase):
         if listable_only:
             query = query.where(ManifestRow.list_enabled.is_(True))
         async with self._db.read() as conn:
-            if order in {"timeasc", "timedesc"}:
-                descending = order == "timedesc"
-                keys = (ManifestRow.updated_at, ManifestRow.digest)
-                query = query.order_by(*(k.desc() if descending else k for k in keys))
-                if last is not None:
-                    anchor = (
-                        await conn.execute(
-                            select(ManifestRow.updated_at).where(
-                                self._in_repository(repository), ManifestRow.digest == last
-                            )
+            last_time = None
+            if last is not None and order in TIME_ORDERS:
+                last_time = (
+                    await conn.execute(
+                        select(ManifestRow.updated_at).where(
+                            self._in_repository(repository), ManifestRow.digest == last
                         )
-                    ).scalar_one_or_none()
-                    if anchor is not None:
-                        query = query.where(keyset_after(keys, (anchor, last), descending=descending))
-            else:
-                query = query.order_by(ManifestRow.digest)
-                if last is not None:
-                    query = query.where(ManifestRow.digest > last)
+                    )
+                ).scalar_one_or_none()
+            query = ordered_page(
+                query,
+                time_column=ManifestRow.updated_at,
+                name_column=ManifestRow.digest,
+                order=order,
+                last=last,
+                last_time=last_time,
+            )
             rows = (await conn.execute(query)).all()
             tags = await self._tags_by_manifest(conn, [r.id for r in rows[:limit]])
         records = tuple(_record(r, tags.get(r.id, ())) for r in rows[:limit])

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, select, update
 
 from cerulean.core.digests import Digest
-from cerulean.db.stores.base import StoreBase, attributes_of, keyset_after, switches
+from cerulean.db.stores.base import TIME_ORDERS, StoreBase, attributes_of, ordered_page, switches
 from cerulean.db.tables import ManifestRow, RepositoryRow, TagRow
 from cerulean.registry.models import Page, TagRecord
 
@@ -74,21 +74,20 @@ class TagStore(StoreBase):
         if listable_only:
             query = query.where(TagRow.list_enabled.is_(True))
         async with self._db.read() as conn:
-            if order in {"timeasc", "timedesc"}:
-                descending = order == "timedesc"
-                keys = (TagRow.updated_at, TagRow.name)
-                query = query.order_by(*(k.desc() if descending else k for k in keys))
-                if last is not None:
-                    anchor = (
-                        await conn.execute(self._tags_of(repository).where(TagRow.name == last))
-                    ).one_or_none()
-                    if anchor is not None:
-                        bound = (anchor.updated_at, last)
-                        query = query.where(keyset_after(keys, bound, descending=descending))
-            else:
-                query = query.order_by(TagRow.name)
-                if last is not None:
-                    query = query.where(TagRow.name > last)
+            last_time = None
+            if last is not None and order in TIME_ORDERS:
+                anchor = (
+                    await conn.execute(self._tags_of(repository).where(TagRow.name == last))
+                ).one_or_none()
+                last_time = None if anchor is None else anchor.updated_at
+            query = ordered_page(
+                query,
+                time_column=TagRow.updated_at,
+                name_column=TagRow.name,
+                order=order,
+                last=last,
+                last_time=last_time,
+            )
             rows = (await conn.execute(query)).all()
         return Page(tuple(_record(r) for r in rows[:limit]), has_more=len(rows) > limit)
 
