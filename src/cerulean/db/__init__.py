@@ -2,6 +2,6 @@
 
 from cerulean.db.engine import Database
 from cerulean.db.migrate import check, migrate
-from cerulean.db.stores import SqlMetadataStore
+from cerulean.db.stores import SqlDirectoryStore, SqlMetadataStore, SqlResourceStore
 
-__all__ = ["Database", "SqlMetadataStore", "check", "migrate"]
+__all__ = ["Database", "SqlDirectoryStore", "SqlMetadataStore", "SqlResourceStore", "check", "migrate"]

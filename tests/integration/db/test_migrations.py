@@ -18,14 +18,23 @@ async def test_upgrade_then_check_matches_the_tables(database_url: str) -> None:
         await check(database)
         async with database.engine.connect() as conn:
             tables = await conn.run_sync(lambda sync: set(inspect(sync).get_table_names()))
-        assert {
-            "alembic_version",
-            "repositories",
-            "repository_blobs",
-            "manifests",
-            "manifest_references",
-            "tags",
-            "uploads",
-        } <= tables
+        registry = {"repositories", "repository_blobs", "manifests", "manifest_references", "tags", "uploads"}
+        directory = {
+            "tenants",
+            "users",
+            "groups",
+            "group_members",
+            "applications",
+            "service_principals",
+            "client_secrets",
+            "client_certificates",
+            "federated_credentials",
+            "managed_identities",
+            "workloads",
+            "directory_roles",
+        }
+        operational = {"signing_keys", "device_codes", "sign_ins"}
+        resources = {"subscriptions", "resource_groups", "registries", "role_assignments"}
+        assert tables == {"alembic_version"} | registry | directory | operational | resources
     finally:
         await database.dispose()

@@ -2,17 +2,57 @@
 
 from cerulean.db.tables.base import Base
 from cerulean.db.tables.blobs import RepositoryBlobRow
+from cerulean.db.tables.identity import (
+    ApplicationRow,
+    CertificateRow,
+    DirectoryRoleRow,
+    FederatedCredentialRow,
+    GroupMemberRow,
+    GroupRow,
+    ManagedIdentityRow,
+    SecretRow,
+    ServicePrincipalRow,
+    TenantRow,
+    UserRow,
+    WorkloadRow,
+)
 from cerulean.db.tables.manifests import ManifestReferenceRow, ManifestRow
 from cerulean.db.tables.repositories import RepositoryRow
+from cerulean.db.tables.resources import (
+    RegistryResourceRow,
+    ResourceGroupRow,
+    RoleAssignmentRow,
+    SubscriptionRow,
+)
+from cerulean.db.tables.signins import DeviceCodeRow, SigningKeyRow, SignInRow
 from cerulean.db.tables.tags import TagRow
 from cerulean.db.tables.uploads import UploadRow
 
 __all__ = [
+    "ApplicationRow",
     "Base",
+    "CertificateRow",
+    "DeviceCodeRow",
+    "DirectoryRoleRow",
+    "FederatedCredentialRow",
+    "GroupMemberRow",
+    "GroupRow",
+    "ManagedIdentityRow",
     "ManifestReferenceRow",
     "ManifestRow",
+    "RegistryResourceRow",
     "RepositoryBlobRow",
     "RepositoryRow",
+    "ResourceGroupRow",
+    "RoleAssignmentRow",
+    "SecretRow",
+    "ServicePrincipalRow",
+    "SignInRow",
+    "SigningKeyRow",
+    "SubscriptionRow",
     "TagRow",
+    "TenantRow",
     "UploadRow",
+    "UserRow",
+    "WorkloadRow",
 ]

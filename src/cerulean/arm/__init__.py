@@ -1,0 +1,19 @@
+"""Azure Resource Manager's objects as Cerulean keeps them.
+
+Subscriptions, resource groups, registries and role assignments. The ARM-shaped HTTP API (the management
+plane) serves them; the identity provider's first start creates the first of each.
+"""
+
+from cerulean.arm.errors import ResourceConflictError, ResourceError
+from cerulean.arm.interfaces import ResourceStore
+from cerulean.arm.models import RegistryResource, ResourceGroup, StoredRoleAssignment, Subscription
+
+__all__ = [
+    "RegistryResource",
+    "ResourceConflictError",
+    "ResourceError",
+    "ResourceGroup",
+    "ResourceStore",
+    "StoredRoleAssignment",
+    "Subscription",
+]
