@@ -15,20 +15,28 @@ from typing import TYPE_CHECKING, Final
 import structlog
 
 from cerulean.core.clock import Clock, SystemClock
-from cerulean.db import Database, SqlMetadataStore, migrate
+from cerulean.db import Database, SqlDirectoryStore, SqlMetadataStore, SqlResourceStore, migrate
+from cerulean.identity import IdentityProvider, KeyEncryptionKey, TrustedIssuer
+from cerulean.identity.throttle import ThrottleLimits
+from cerulean.provisioning import provision_first_start
 from cerulean.registry.service import RegistryService
 from cerulean.server import Metrics, build_admin_app, build_app
+from cerulean.server.idp import ManagedIdentityApp
+from cerulean.server.issuers import HttpIssuerKeys
 from cerulean.storage import FilesystemBlobStore
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from starlette.types import ASGIApp
 
     from cerulean.registry.interfaces import BlobStore
     from cerulean.settings import Settings
 
-__all__ = ["Node", "build_node"]
+__all__ = ["Directory", "Node", "build_node", "open_directory"]
 
 _JANITOR_PERIOD: Final = 600.0
+_KEY_RELOAD_PERIOD: Final = 60.0
 _log = structlog.get_logger("cerulean")
 
 
@@ -42,12 +50,26 @@ class Node:
     metrics: Metrics
     app: ASGIApp
     admin_app: ASGIApp
+    identity_app: ASGIApp
+    identity: IdentityProvider
     clock: Clock
+    bootstrap_record: dict[str, str] | None
+    issuer_keys: HttpIssuerKeys
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     def start_background(self) -> None:
-        """Start periodic housekeeping (expired upload sessions)."""
+        """Start periodic housekeeping (expired upload sessions, signing keys rotated elsewhere)."""
         self._tasks.append(asyncio.create_task(self._janitor(), name="cerulean-janitor"))
+        self._tasks.append(asyncio.create_task(self._key_watch(), name="cerulean-keys"))
+        self.identity.recorder.start()
+
+    async def _key_watch(self) -> None:
+        while True:
+            await asyncio.sleep(_KEY_RELOAD_PERIOD)
+            try:
+                await self.identity.keys.reload()
+            except Exception:  # noqa: BLE001 - housekeeping must outlive any one failure
+                _log.exception("signing key reload failed")
 
     async def _janitor(self) -> None:
         expiry = dt.timedelta(hours=self.settings.upload_expiry_hours)
@@ -66,6 +88,8 @@ class Node:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await self.identity.recorder.stop()
+        await self.issuer_keys.close()
         await self.database.dispose()
 
 
@@ -76,8 +100,9 @@ async def build_node(
     tls: bool,
     clock: Clock | None = None,
     blobs: BlobStore | None = None,
+    ca_bundle: Path | None = None,
 ) -> Node:
-    """Create the database schema if needed and wire every component."""
+    """Create the database schema if needed, provision a first start, and wire every component."""
     clock = clock or SystemClock()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     database = Database(settings.effective_database_url)
@@ -89,8 +114,30 @@ async def build_node(
         cache_ttl=settings.cache_ttl_seconds,
         max_manifest_bytes=settings.max_manifest_bytes,
     )
+    resources = SqlResourceStore(database)
+    issuer_keys = HttpIssuerKeys(settings.federation_jwks, settings.federation_ca_bundle)
+    authority = f"{'https' if tls else 'http'}://{login_server}"
+    identity = await _identity(settings, database, clock, authority, issuer_keys)
+    record = await provision_first_start(
+        identity=identity,
+        resources=resources,
+        clock=clock,
+        data_dir=settings.data_dir,
+        registry_name=settings.registry_name,
+        login_server=login_server,
+        ca_bundle=ca_bundle,
+        resource_manager=authority,
+    )
     metrics = Metrics()
-    app = build_app(registry, metrics, login_server=login_server, tls=tls, access_log=settings.access_log)
+    app = build_app(
+        registry,
+        metrics,
+        login_server=login_server,
+        tls=tls,
+        access_log=settings.access_log,
+        identity=identity,
+        clock=clock,
+    )
     return Node(
         settings=settings,
         database=database,
@@ -98,5 +145,58 @@ async def build_node(
         metrics=metrics,
         app=app,
         admin_app=build_admin_app(metrics),
+        identity_app=ManagedIdentityApp(identity.managed),
+        identity=identity,
         clock=clock,
+        bootstrap_record=record,
+        issuer_keys=issuer_keys,
+    )
+
+
+@dataclass
+class Directory:
+    """The identity provider without a server, for the `cerulean ad` commands."""
+
+    identity: IdentityProvider
+    resources: SqlResourceStore
+    database: Database
+    issuer_keys: HttpIssuerKeys
+
+    async def close(self) -> None:
+        """Release the database and the HTTP client."""
+        await self.issuer_keys.close()
+        await self.database.dispose()
+
+
+async def open_directory(settings: Settings, clock: Clock | None = None) -> Directory:
+    """Open the data directory's database and identity provider (migrating it if needed)."""
+    clock = clock or SystemClock()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    database = Database(settings.effective_database_url)
+    await migrate(database)
+    issuer_keys = HttpIssuerKeys(settings.federation_jwks, settings.federation_ca_bundle)
+    identity = await _identity(settings, database, clock, f"https://{settings.listen}", issuer_keys)
+    return Directory(identity, SqlResourceStore(database), database, issuer_keys)
+
+
+async def _identity(
+    settings: Settings, database: Database, clock: Clock, authority: str, issuer_keys: HttpIssuerKeys
+) -> IdentityProvider:
+    store = SqlDirectoryStore(database)
+    return await IdentityProvider.build(
+        authority=authority,
+        store=store,
+        signing_keys=store,
+        device_codes=store,
+        sign_in_log=store,
+        kek=KeyEncryptionKey.load_or_create(settings.effective_key_encryption_key_file),
+        federation=issuer_keys,
+        clock=clock,
+        trusted_issuers=tuple(
+            TrustedIssuer(t.issuer, t.tenant_id, t.audiences) for t in settings.trusted_issuers
+        ),
+        device_code_interval=settings.device_code_interval,
+        throttle_limits=ThrottleLimits(
+            per_client=settings.signin_failures_per_client, per_address=settings.signin_failures_per_address
+        ),
     )

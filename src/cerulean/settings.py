@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -20,7 +20,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-__all__ = ["Address", "InsecureConfigurationWarning", "Settings", "load_settings"]
+__all__ = ["Address", "InsecureConfigurationWarning", "Settings", "TrustedIssuerSetting", "load_settings"]
 
 _MAX_PORT = 65535
 
@@ -67,6 +67,23 @@ class Address:
         return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
 
 
+class TrustedIssuerSetting(BaseModel):
+    """An external OIDC issuer whose access tokens Cerulean accepts (``[[trusted_issuers]]`` in the file)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    issuer: str = Field(description="the tokens' `iss`, e.g. https://login.microsoftonline.com/<tid>/v2.0")
+    tenant_id: str = Field(description="the `tid` its tokens must carry")
+    audiences: tuple[str, ...] = ("https://containerregistry.azure.net",)
+
+    @field_validator("issuer")
+    @classmethod
+    def _https(cls, value: str) -> str:
+        if not value.startswith("https://"):
+            raise ValueError("an issuer is an https URL")
+        return value
+
+
 class Settings(BaseSettings):
     """Everything an operator can set."""
 
@@ -87,6 +104,25 @@ class Settings(BaseSettings):
     max_manifest_bytes: int = Field(4 << 20, ge=64 << 10, le=64 << 20)
     upload_expiry_hours: float = Field(24.0, gt=0)
     environment: Literal["development", "production"] = "development"
+    registry_name: str = Field(
+        "cerulean", pattern=r"^[A-Za-z0-9]{5,50}$", description="the registry created on first start"
+    )
+    identity_listen: str = Field(
+        "127.0.0.1:5002", description="HOST:PORT of the managed identity endpoint (plain HTTP), or 'off'"
+    )
+    device_code_interval: int = Field(5, ge=1, le=60, description="seconds between device-code polls")
+    signin_failures_per_client: int = Field(10, ge=1, description="failed sign-ins per client per minute")
+    signin_failures_per_address: int = Field(50, ge=1, description="failed sign-ins per source IP per minute")
+    trusted_issuers: tuple[TrustedIssuerSetting, ...] = ()
+    federation_jwks: dict[str, Path] = Field(
+        default_factory=dict, description="issuer URL -> JWKS file, for federated issuers used offline"
+    )
+    key_encryption_key_file: Path | None = Field(
+        None,
+        description="the key that encrypts token-signing keys; every node must share it"
+        " [default: DATA_DIR/identity/key-encryption.key]",
+    )
+    federation_ca_bundle: Path | None = Field(None, description="CA file for fetching issuers' keys")
 
     @field_validator("listen")
     @classmethod
@@ -94,7 +130,7 @@ class Settings(BaseSettings):
         Address.parse(value)
         return value
 
-    @field_validator("admin_listen")
+    @field_validator("admin_listen", "identity_listen")
     @classmethod
     def _valid_admin_listen(cls, value: str) -> str:
         if value != "off":
@@ -121,6 +157,12 @@ class Settings(BaseSettings):
             if self.environment == "production":
                 raise ValueError(f"refused in production: {message}")
             warnings.warn(message, InsecureConfigurationWarning, stacklevel=2)
+        identity = self.identity_address
+        if identity is not None and not identity.is_loopback:
+            message = f"the managed identity endpoint (plain HTTP) on non-loopback {self.identity_listen}"
+            if self.environment == "production":
+                raise ValueError(f"refused in production: {message}")
+            warnings.warn(message, InsecureConfigurationWarning, stacklevel=2)
         return self
 
     @property
@@ -132,6 +174,16 @@ class Settings(BaseSettings):
     def admin_address(self) -> Address | None:
         """The metrics listener, if any."""
         return None if self.admin_listen == "off" else Address.parse(self.admin_listen)
+
+    @property
+    def identity_address(self) -> Address | None:
+        """The managed identity listener, if any."""
+        return None if self.identity_listen == "off" else Address.parse(self.identity_listen)
+
+    @property
+    def effective_key_encryption_key_file(self) -> Path:
+        """The key-encryption key's file."""
+        return self.key_encryption_key_file or self.data_dir / "identity" / "key-encryption.key"
 
     @property
     def tls_files(self) -> tuple[Path, Path] | None:

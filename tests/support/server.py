@@ -7,6 +7,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import deque
@@ -47,6 +48,13 @@ class RunningServer:
         return self.process.returncode
 
 
+def shared_key_file() -> Path:
+    """A key-encryption key file shared by every server (and `cerulean ad`) this test process starts."""
+    directory = Path(tempfile.gettempdir()) / f"cerulean-test-kek-{os.getpid()}"
+    directory.mkdir(mode=0o700, exist_ok=True)
+    return directory / "key-encryption.key"
+
+
 def start_server(
     data_dir: Path,
     *,
@@ -71,16 +79,20 @@ def start_server(
         "off",
         "--log-level",
         "warning",
+        "--identity-listen",
+        "off",
         *extra_args,
     ]
     if database_url:
         args += ["--database-url", database_url]
+    # Servers sharing one database must share the key that encrypts its signing keys.
+    shared = {"CERULEAN_KEY_ENCRYPTION_KEY_FILE": str(shared_key_file())}
     process = subprocess.Popen(
         args,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, **shared, **(env or {})},
     )
     assert process.stdout is not None
     output: deque[str] = deque(maxlen=2000)

@@ -9,6 +9,8 @@ import typer
 from pydantic import ValidationError
 
 from cerulean import __version__
+from cerulean.cli.directory import ad
+from cerulean.identity.errors import IdentityError
 from cerulean.settings import load_settings
 
 __all__ = ["app", "main"]
@@ -19,6 +21,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+app.add_typer(ad, name="ad")
 
 
 @app.command()
@@ -38,6 +41,13 @@ def serve(  # noqa: PLR0917 - one parameter per flag, as typer wants
     log_format: Annotated[str | None, typer.Option(help="console | json")] = None,
     access_log: Annotated[bool | None, typer.Option("--access-log/--no-access-log")] = None,
     environment: Annotated[str | None, typer.Option(help="development | production")] = None,
+    registry: Annotated[
+        str | None, typer.Option(help="Name of the registry created on first start [default: cerulean]")
+    ] = None,
+    identity_listen: Annotated[
+        str | None,
+        typer.Option(help="HOST:PORT of the managed identity endpoint, or 'off' [default: 127.0.0.1:5002]"),
+    ] = None,
     config: Annotated[
         Path | None, typer.Option(envvar="CERULEAN_CONFIG", help="TOML file with settings")
     ] = None,
@@ -60,11 +70,17 @@ def serve(  # noqa: PLR0917 - one parameter per flag, as typer wants
             log_format=log_format,
             access_log=access_log,
             environment=environment,
+            registry_name=registry,
+            identity_listen=identity_listen,
         )
     except ValidationError as exc:
         typer.echo(f"cerulean: invalid settings\n{exc}", err=True)
         raise typer.Exit(2) from exc
-    run(settings)
+    try:
+        run(settings)
+    except IdentityError as exc:
+        typer.echo(f"cerulean: {exc}", err=True)
+        raise typer.Exit(2) from exc
 
 
 @app.command()

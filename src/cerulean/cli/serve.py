@@ -80,22 +80,31 @@ async def _serve(settings: Settings) -> None:
     main_socket = _bind(settings.listen_address)
     admin_address = settings.admin_address
     admin_socket = None if admin_address is None else _bind(admin_address)
+    identity_address = settings.identity_address
+    identity_socket = None if identity_address is None else _bind(identity_address)
     port = main_socket.getsockname()[1]
     login_server = _login_server(settings, port)
     certfile = keyfile = None
+    ca_bundle = None
     if settings.tls == "auto":
         names = [*settings.hostnames, settings.listen_address.host]
         files = LocalAuthority(settings.data_dir / "tls").ensure(names)
         certfile, keyfile = str(files.certificate), str(files.key)
+        ca_bundle = files.ca_certificate
         if files.ca_created:
             _print_trust_instructions(files.ca_certificate, files.trust_dir)
     elif (given := settings.tls_files) is not None:
         certfile, keyfile = str(given[0]), str(given[1])
     tls = certfile is not None
-    node = await build_node(settings, login_server=login_server, tls=tls)
-    servers = [_server(node.app, certfile=certfile, keyfile=keyfile)]
+    node = await build_node(settings, login_server=login_server, tls=tls, ca_bundle=ca_bundle)
+    if node.bootstrap_record is not None:
+        _print_bootstrap(node.bootstrap_record, settings.data_dir)
+    listeners = [(_server(node.app, certfile=certfile, keyfile=keyfile), main_socket)]
     if admin_socket is not None:
-        servers.append(_server(node.admin_app))
+        listeners.append((_server(node.admin_app), admin_socket))
+    if identity_socket is not None:
+        listeners.append((_server(node.identity_app), identity_socket))
+    servers = [server for server, _ in listeners]
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, _stop, servers)
@@ -103,14 +112,14 @@ async def _serve(settings: Settings) -> None:
     # Everything built so far lives as long as the process: keep the collector from rescanning it.
     gc.collect()
     gc.freeze()
-    tasks = [asyncio.create_task(servers[0].serve(sockets=[main_socket]))]
-    if admin_socket is not None:
-        tasks.append(asyncio.create_task(servers[1].serve(sockets=[admin_socket])))
+    tasks = [asyncio.create_task(server.serve(sockets=[sock])) for server, sock in listeners]
     # uvicorn exposes only a `started` flag, no event to wait on.
     while not all(server.started for server in servers) and not any(task.done() for task in tasks):  # noqa: ASYNC110
         await asyncio.sleep(0.01)
     scheme = "https" if tls else "http"
     admin_text = "" if admin_socket is None else f", metrics at http://{_sockname(admin_socket)}/metrics"
+    if identity_socket is not None:
+        admin_text += f", managed identity at http://{_sockname(identity_socket)}/msi/token"
     print(f"Cerulean is serving {scheme}://{login_server}{admin_text}", flush=True)  # noqa: T201 - the operator's (and tests') signal
     try:
         await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
@@ -139,5 +148,28 @@ def _print_trust_instructions(ca: object, trust_dir: object) -> None:
         f"  export REQUESTS_CA_BUNDLE={ca} SSL_CERT_FILE={ca}\n"
         "skopeo / podman / buildah:\n"
         f"  skopeo --cert-dir {trust_dir} ...   (or --src-cert-dir / --dest-cert-dir)\n",
+        flush=True,
+    )
+
+
+def _print_bootstrap(record: dict[str, str], data_dir: object) -> None:
+    ca = record["caBundle"]
+    trust = f"export REQUESTS_CA_BUNDLE={ca} SSL_CERT_FILE={ca}\n" if ca else ""
+    print(  # noqa: T201 - shown once, to the operator, on purpose (also kept in bootstrap.json, mode 0600)
+        "\nFirst start: a tenant, a subscription, a resource group, registry "
+        f"{record['registryName']!r} and an Owner application were created.\n"
+        f"Their credentials are in {data_dir}/bootstrap.json (readable by you only). For the Azure SDK:\n"
+        f"  export AZURE_TENANT_ID={record['tenantId']} AZURE_CLIENT_ID={record['clientId']}\n"
+        f"  export AZURE_CLIENT_SECRET={record['clientSecret']}\n"
+        f"  export AZURE_AUTHORITY_HOST={record['authorityHost']}\n"
+        f"  export AZURE_SUBSCRIPTION_ID={record['subscriptionId']}\n"
+        f"  {trust}"
+        "  (pass disable_instance_discovery=True to azure-identity credentials)\n"
+        "For the Azure CLI:\n"
+        "  export AZURE_CORE_INSTANCE_DISCOVERY=false AZURE_CORE_COLLECT_TELEMETRY=false\n"
+        f"  az cloud register -n Cerulean --endpoint-resource-manager {record['resourceManager']}/\n"
+        "  az cloud set -n Cerulean\n"
+        f'  az login --service-principal -u {record["clientId"]} -p "$AZURE_CLIENT_SECRET" '
+        f"--tenant {record['tenantId']}\n",
         flush=True,
     )

@@ -1,9 +1,10 @@
 """The ASGI applications: the main listener and the admin listener.
 
 Main listener, outermost first: `Envelope` (correlation id, headers, metrics, access log) → prefix
-dispatch → `DataPlane`
-(``/v2/``, ``/acr/v1/``). Later pipeline stages (network gate, token service, management plane) are
-added here, in this order, as their issues land.
+dispatch → `DataPlane` (``/v2/``, ``/acr/v1/``), `GraphApi` (``/v1.0/``) or `IdentityEndpoints`
+(Entra's ``/{tenant}/...`` paths and ``/devicelogin``). Later pipeline stages (network gate, token
+service, management plane) are added here, in this order, as their issues land. The managed identity
+endpoint has its own listener.
 """
 
 from __future__ import annotations
@@ -13,14 +14,19 @@ from typing import TYPE_CHECKING
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.responses import Response
 
+from cerulean.core.clock import SystemClock
 from cerulean.server.dataplane.access import OpenGate
 from cerulean.server.dataplane.app import DataPlane
 from cerulean.server.errors import EndpointUnknownError, oci_error
+from cerulean.server.idp import IdentityEndpoints, is_identity_path
 from cerulean.server.middleware import Envelope
+from cerulean.server.msgraph import GraphApi
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Receive, Scope, Send
 
+    from cerulean.core.clock import Clock
+    from cerulean.identity import IdentityProvider
     from cerulean.registry.service import RegistryService
     from cerulean.server.dataplane.access import AccessGate
     from cerulean.server.metrics import Metrics
@@ -31,8 +37,10 @@ __all__ = ["build_admin_app", "build_app"]
 class _Dispatch:
     """Routes by path prefix to the component that owns it."""
 
-    def __init__(self, dataplane: ASGIApp) -> None:
+    def __init__(self, dataplane: ASGIApp, identity: ASGIApp | None, graph: ASGIApp | None) -> None:
         self._dataplane = dataplane
+        self._identity = identity
+        self._graph = graph
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -40,6 +48,12 @@ class _Dispatch:
         path: str = scope["path"]
         if path.startswith(("/v2/", "/acr/v1/")) or path == "/v2":
             await self._dataplane(scope, receive, send)
+            return
+        if self._graph is not None and path.startswith("/v1.0/"):
+            await self._graph(scope, receive, send)
+            return
+        if self._identity is not None and is_identity_path(path):
+            await self._identity(scope, receive, send)
             return
         await oci_error(EndpointUnknownError())(scope, receive, send)
 
@@ -52,10 +66,15 @@ def build_app(
     tls: bool,
     access_log: bool,
     gate: AccessGate | None = None,
+    identity: IdentityProvider | None = None,
+    clock: Clock | None = None,
 ) -> ASGIApp:
     """The main listener's application."""
     dataplane = DataPlane(registry, gate or OpenGate(), login_server)
-    return Envelope(_Dispatch(dataplane), metrics, tls=tls, access_log=access_log)
+    clock = clock or SystemClock()
+    endpoints = None if identity is None else IdentityEndpoints(identity, clock)
+    graph = None if identity is None else GraphApi(identity, clock)
+    return Envelope(_Dispatch(dataplane, endpoints, graph), metrics, tls=tls, access_log=access_log)
 
 
 def build_admin_app(metrics: Metrics) -> ASGIApp:

@@ -10,6 +10,7 @@ from starlette.responses import Response
 from cerulean.registry.content import parse_digest
 from cerulean.registry.errors import RequestInvalidError
 from cerulean.registry.properties import AttributeChanges
+from cerulean.server.bodies import json_response, read_bounded
 from cerulean.server.dataplane.listings import MAX_PAGE, next_link, page_size
 
 if TYPE_CHECKING:
@@ -59,15 +60,6 @@ def _switches(attributes: ChangeableAttributes) -> dict[str, bool]:
         "readEnabled": attributes.read_enabled,
         "listEnabled": attributes.list_enabled,
     }
-
-
-def _json(document: object, *, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(
-        json.dumps(document, separators=(",", ":")).encode(),
-        status_code=status,
-        media_type="application/json; charset=utf-8",
-        headers=headers,
-    )
 
 
 def _repository(ctx: RequestContext, record: RepositoryRecord) -> dict[str, object]:
@@ -122,11 +114,9 @@ def _manifest(record: ManifestRecord, references: list[Reference] | None = None)
 
 
 async def _changes(ctx: RequestContext) -> AttributeChanges:
-    body = bytearray()
-    async for chunk in ctx.request.stream():
-        body += chunk
-        if len(body) > _MAX_PATCH_BYTES:
-            raise RequestInvalidError("request body too large")
+    body = await read_bounded(ctx.request, _MAX_PATCH_BYTES)
+    if body is None:
+        raise RequestInvalidError("request body too large")
     try:
         document = json.loads(body or b"{}")
     except ValueError as exc:
@@ -160,24 +150,24 @@ async def catalog(ctx: RequestContext) -> Response:
     headers = {}
     if page is not None and page.has_more and page.items:
         headers["Link"] = next_link("/acr/v1/_catalog", {"last": page.items[-1], "n": str(limit)})
-    return _json({"repositories": [] if page is None else list(page.items)}, headers=headers)
+    return json_response({"repositories": [] if page is None else list(page.items)}, headers=headers)
 
 
 async def get_repository(ctx: RequestContext) -> Response:
     """``GET /acr/v1/{name}``."""
-    return _json(_repository(ctx, await ctx.registry.properties.repository(ctx.name)))
+    return json_response(_repository(ctx, await ctx.registry.properties.repository(ctx.name)))
 
 
 async def update_repository(ctx: RequestContext) -> Response:
     """``PATCH /acr/v1/{name}``."""
     changes = await _changes(ctx)
-    return _json(_repository(ctx, await ctx.registry.properties.update_repository(ctx.name, changes)))
+    return json_response(_repository(ctx, await ctx.registry.properties.update_repository(ctx.name, changes)))
 
 
 async def delete_repository(ctx: RequestContext) -> Response:
     """``DELETE /acr/v1/{name}``: 202 with what was removed."""
     deleted = await ctx.registry.properties.delete_repository(ctx.name)
-    return _json(
+    return json_response(
         {
             "manifestsDeleted": [str(d) for d in deleted.manifests],
             "tagsDeleted": list(deleted.tags),
@@ -201,7 +191,7 @@ async def list_tags(ctx: RequestContext) -> Response:
         if order:
             params["orderby"] = order
         headers["Link"] = next_link(f"/acr/v1/{ctx.name}/_tags", params)
-    return _json(
+    return json_response(
         {
             "registry": ctx.login_server,
             "imageName": ctx.name,
@@ -214,14 +204,14 @@ async def list_tags(ctx: RequestContext) -> Response:
 async def get_tag(ctx: RequestContext) -> Response:
     """``GET /acr/v1/{name}/_tags/{tag}``."""
     record = await ctx.registry.properties.tag(ctx.name, ctx.match.argument)
-    return _json({"registry": ctx.login_server, "imageName": ctx.name, "tag": _tag(record)})
+    return json_response({"registry": ctx.login_server, "imageName": ctx.name, "tag": _tag(record)})
 
 
 async def update_tag(ctx: RequestContext) -> Response:
     """``PATCH /acr/v1/{name}/_tags/{tag}``."""
     changes = await _changes(ctx)
     record = await ctx.registry.properties.update_tag(ctx.name, ctx.match.argument, changes)
-    return _json({"registry": ctx.login_server, "imageName": ctx.name, "tag": _tag(record)})
+    return json_response({"registry": ctx.login_server, "imageName": ctx.name, "tag": _tag(record)})
 
 
 async def delete_tag(ctx: RequestContext) -> Response:
@@ -244,7 +234,7 @@ async def list_manifests(ctx: RequestContext) -> Response:
         if order:
             params["orderby"] = order
         headers["Link"] = next_link(f"/acr/v1/{ctx.name}/_manifests", params)
-    return _json(
+    return json_response(
         {
             "registry": ctx.login_server,
             "imageName": ctx.name,
@@ -258,7 +248,7 @@ async def get_manifest(ctx: RequestContext) -> Response:
     """``GET /acr/v1/{name}/_manifests/{digest}``."""
     digest = parse_digest(ctx.match.argument)
     record, references = await ctx.registry.properties.manifest(ctx.name, digest)
-    return _json(
+    return json_response(
         {
             "registry": ctx.login_server,
             "imageName": ctx.name,
@@ -272,7 +262,7 @@ async def update_manifest(ctx: RequestContext) -> Response:
     digest = parse_digest(ctx.match.argument)
     changes = await _changes(ctx)
     record, references = await ctx.registry.properties.update_manifest(ctx.name, digest, changes)
-    return _json(
+    return json_response(
         {
             "registry": ctx.login_server,
             "imageName": ctx.name,

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Final
 from urllib.parse import urlencode
 
-from starlette.responses import Response
-
 from cerulean.registry.errors import PaginationNumberInvalidError
+from cerulean.server.bodies import json_response
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from starlette.responses import Response
 
     from cerulean.server.dataplane.context import RequestContext
 
@@ -39,11 +39,7 @@ def next_link(path: str, params: Mapping[str, str]) -> str:
 
 
 def _json(document: object, headers: dict[str, str]) -> Response:
-    return Response(
-        json.dumps(document, separators=(",", ":")).encode(),
-        media_type="application/json",
-        headers=headers,
-    )
+    return json_response(document, headers=headers, media_type="application/json")
 
 
 async def list_tags(ctx: RequestContext) -> Response:

@@ -10,6 +10,7 @@ from starlette.responses import Response
 from cerulean.registry import mediatypes as mt
 from cerulean.registry.content import parse_digest, parse_reference
 from cerulean.registry.errors import ManifestTooLargeError
+from cerulean.server.bodies import read_bounded
 
 if TYPE_CHECKING:
     from cerulean.core.digests import Digest
@@ -58,16 +59,14 @@ async def put_manifest(ctx: RequestContext) -> Response:
     declared = ctx.request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise ManifestTooLargeError(f"manifest exceeds {limit} bytes")
-    body = bytearray()
-    async for chunk in ctx.request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise ManifestTooLargeError(f"manifest exceeds {limit} bytes")
+    body = await read_bounded(ctx.request, limit)
+    if body is None:
+        raise ManifestTooLargeError(f"manifest exceeds {limit} bytes")
     reference = parse_reference(ctx.match.argument)
     pushed = await ctx.registry.content.put_manifest(
         ctx.name,
         reference,
-        bytes(body),
+        body,
         ctx.request.headers.get("content-type"),
         ctx.request.query_params.getlist("tag"),
     )
