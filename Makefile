@@ -38,6 +38,7 @@ fmt: $(STAMP)
 
 bench: $(STAMP) system-deps
 	$(BIN)/python -m bench.access
+	$(BIN)/python -m bench.identity
 	$(BIN)/python -m bench.registry $(ARGS)
 
 clean:

@@ -1,7 +1,8 @@
-"""A lean OCI push client (http.client, large socket writes) and pull through curl.
+"""The test blob, a lean OCI push client (http.client, large socket writes) and pull through curl.
 
-The client must not be the bottleneck: it sends 8 MiB memoryviews straight to the socket and reads the
-file with pread, so on this machine it ingests several GB/s, well above what either registry stores.
+The client must not be the bottleneck: it sends 8 MiB memoryviews straight to the socket, read from the file
+with `preadv`, so it costs little CPU next to the registry it measures. `bench.registry` measures its ceiling
+against a sink server in the same run (`push_client_ceiling_gbps`).
 """
 
 from __future__ import annotations
@@ -12,54 +13,57 @@ import os
 import subprocess
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 CHUNK = 8 << 20
+SUFFIX = 16  # the last bytes of the blob, rewritten per run so every push is content no registry has seen
 
 
 @dataclass
 class TestBlob:
-    """A file on disk and its digest."""
+    """A file of random bytes on disk; `vary` gives it a new tail and digest without rehashing it all."""
 
     path: Path
     size: int
-    digest: str
+    digest: str = ""
+    _prefix_hash: Any = field(default=None, repr=False)  # sha256 state after the first size - SUFFIX bytes
+
+    def vary(self, run: int) -> TestBlob:
+        """Rewrite the last 16 bytes with `run`: the digest is the cached prefix hash plus the new tail."""
+        tail = run.to_bytes(SUFFIX, "little")
+        fd = os.open(self.path, os.O_WRONLY)
+        try:
+            os.pwrite(fd, tail, self.size - SUFFIX)
+        finally:
+            os.close(fd)
+        hasher = self._prefix_hash.copy()
+        hasher.update(tail)
+        self.digest = f"sha256:{hasher.hexdigest()}"
+        return self
 
 
 def make_blob(path: Path, size: int) -> TestBlob:
-    """A file of random bytes (a random 8 MiB block repeated with a varying prefix, so it is fast)."""
-    block = bytearray(os.urandom(CHUNK))
+    """Random bytes from the kernel, written once; the hash of all but the tail is kept for `vary`."""
     hasher = hashlib.sha256()
     with path.open("wb") as handle:
         written = 0
-        while written < size:
-            block[:8] = written.to_bytes(8, "little")
-            piece = memoryview(block)[: min(CHUNK, size - written)]
+        while written < size - SUFFIX:
+            piece = os.urandom(min(CHUNK, size - SUFFIX - written))
             handle.write(piece)
             hasher.update(piece)
             written += len(piece)
+        handle.write(bytes(SUFFIX))
         handle.flush()
         os.fsync(handle.fileno())  # its writeback must not compete with the registries' disk writes
-    return TestBlob(path, size, f"sha256:{hasher.hexdigest()}")
-
-
-def vary(blob: TestBlob, run: int) -> TestBlob:
-    """Change the first bytes, so each run pushes new content (no registry may skip it as known)."""
-    with blob.path.open("r+b") as handle:
-        handle.write(run.to_bytes(16, "little"))
-    hasher = hashlib.sha256()
-    with blob.path.open("rb") as handle:
-        while data := handle.read(CHUNK):
-            hasher.update(data)
-    blob.digest = f"sha256:{hasher.hexdigest()}"
-    return blob
+    return TestBlob(path, size, _prefix_hash=hasher).vary(0)
 
 
 def _connection(url: str) -> http.client.HTTPConnection:
     parts = urlsplit(url)
-    return http.client.HTTPConnection(parts.hostname, parts.port, timeout=600)
+    return http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=600)
 
 
 def _expect(response: http.client.HTTPResponse, status: int, what: str) -> None:
@@ -68,12 +72,18 @@ def _expect(response: http.client.HTTPResponse, status: int, what: str) -> None:
         raise RuntimeError(f"{what}: expected {status}, got {response.status}: {body[:300]!r}")
 
 
+def _relative(location: str) -> str:
+    """Path and query of a Location header (absolute or not); distribution keeps its `_state` there."""
+    split = urlsplit(location)
+    return split.path + (f"?{split.query}" if split.query else "")
+
+
 def _start_upload(conn: http.client.HTTPConnection, repository: str) -> str:
     conn.request("POST", f"/v2/{repository}/blobs/uploads/", headers={"Content-Length": "0"})
     response = conn.getresponse()
     location = response.getheader("Location") or ""
     _expect(response, 202, "POST upload")
-    return urlsplit(location).path + (f"?{urlsplit(location).query}" if urlsplit(location).query else "")
+    return _relative(location)
 
 
 def _with_query(location: str, query: str) -> str:
@@ -110,8 +120,8 @@ def _send_body(
     return conn.getresponse()
 
 
-def push_monolithic(url: str, repository: str, blob: TestBlob) -> float:
-    """POST then one PUT with the whole body; seconds from the POST to the 201."""
+def _put_whole(url: str, repository: str, digest: str, size: int, chunks: Iterator[memoryview]) -> float:
+    """POST, then one PUT ?digest= carrying every byte; seconds from the POST to the 201."""
     conn = _connection(url)
     try:
         started = time.perf_counter()
@@ -119,14 +129,19 @@ def push_monolithic(url: str, repository: str, blob: TestBlob) -> float:
         response = _send_body(
             conn,
             "PUT",
-            _with_query(location, f"digest={blob.digest}"),
-            {"Content-Length": str(blob.size), "Content-Type": "application/octet-stream"},
-            _file_chunks(blob.path, 0, blob.size),
+            _with_query(location, f"digest={digest}"),
+            {"Content-Length": str(size), "Content-Type": "application/octet-stream"},
+            chunks,
         )
         _expect(response, 201, "PUT blob")
         return time.perf_counter() - started
     finally:
         conn.close()
+
+
+def push_monolithic(url: str, repository: str, blob: TestBlob) -> float:
+    """The monolithic push of the file: POST, then one PUT with the whole body."""
+    return _put_whole(url, repository, blob.digest, blob.size, _file_chunks(blob.path, 0, blob.size))
 
 
 def push_chunked(url: str, repository: str, blob: TestBlob, chunk: int = CHUNK) -> float:
@@ -150,8 +165,7 @@ def push_chunked(url: str, repository: str, blob: TestBlob, chunk: int = CHUNK) 
             )
             next_location = response.getheader("Location") or location
             _expect(response, 202, "PATCH chunk")
-            split = urlsplit(next_location)
-            location = split.path + (f"?{split.query}" if split.query else "")
+            location = _relative(next_location)
         conn.request("PUT", _with_query(location, f"digest={blob.digest}"), headers={"Content-Length": "0"})
         _expect(conn.getresponse(), 201, "PUT close")
         return time.perf_counter() - started
@@ -160,7 +174,7 @@ def push_chunked(url: str, repository: str, blob: TestBlob, chunk: int = CHUNK) 
 
 
 def pull(url: str, repository: str, blob: TestBlob) -> float:
-    """curl the blob to /dev/null; seconds (curl's own total time)."""
+    """curl the blob to /dev/null; seconds (curl's own total time). Checks status and byte count."""
     result = subprocess.run(
         [
             "curl",
@@ -182,31 +196,19 @@ def pull(url: str, repository: str, blob: TestBlob) -> float:
 
 
 def push_streamed(url: str, repository: str, size: int) -> float:
-    """A monolithic upload of `size` bytes generated on the fly (nothing on disk on the client side)."""
+    """A monolithic upload of `size` bytes generated on the fly: nothing on disk on the client side.
+
+    One random 8 MiB block is sent over and over, its first 8 bytes numbering it; the digest is computed
+    in a first pass over the same generator, before the clock starts.
+    """
     block = bytearray(os.urandom(CHUNK))
-    hasher = hashlib.sha256()
-    for index in range(0, size, CHUNK):
-        block[:8] = index.to_bytes(8, "little")
-        hasher.update(memoryview(block)[: min(CHUNK, size - index)])
-    digest = f"sha256:{hasher.hexdigest()}"
 
     def chunks() -> Iterator[memoryview]:
         for index in range(0, size, CHUNK):
             block[:8] = index.to_bytes(8, "little")
             yield memoryview(block)[: min(CHUNK, size - index)]
 
-    conn = _connection(url)
-    try:
-        started = time.perf_counter()
-        location = _start_upload(conn, repository)
-        response = _send_body(
-            conn,
-            "PUT",
-            _with_query(location, f"digest={digest}"),
-            {"Content-Length": str(size), "Content-Type": "application/octet-stream"},
-            chunks(),
-        )
-        _expect(response, 201, "PUT streamed")
-        return time.perf_counter() - started
-    finally:
-        conn.close()
+    hasher = hashlib.sha256()
+    for piece in chunks():
+        hasher.update(piece)
+    return _put_whole(url, repository, f"sha256:{hasher.hexdigest()}", size, chunks())
