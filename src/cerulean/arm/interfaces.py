@@ -37,10 +37,18 @@ class ResourceStore(Protocol):
         """Every registry, by name."""
         ...
 
+    async def update_registry(self, registry: RegistryResource) -> None:
+        """Replace a registry's settings (looked up by name)."""
+        ...
+
     async def add_role_assignment(self, assignment: StoredRoleAssignment) -> None:
         """Store a role assignment (already checked by `cerulean.access.check_assignment`)."""
         ...
 
     async def list_role_assignments(self) -> list[StoredRoleAssignment]:
         """Every role assignment."""
+        ...
+
+    async def delete_role_assignment(self, assignment_id: str) -> bool:
+        """Delete a role assignment; False if there was none."""
         ...

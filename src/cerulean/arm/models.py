@@ -55,6 +55,8 @@ class RegistryResource:
     anonymous_pull_enabled: bool
     permission_mode: str  # ARM's roleAssignmentMode
     created_at: dt.datetime
+    # policies.azureADAuthenticationAsArmPolicy: /oauth2/exchange accepts ARM-audience Entra tokens.
+    arm_audience_enabled: bool = True
 
     @property
     def resource_id(self) -> str:

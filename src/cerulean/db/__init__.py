@@ -2,6 +2,23 @@
 
 from cerulean.db.engine import Database
 from cerulean.db.migrate import check, migrate
-from cerulean.db.stores import SqlDirectoryStore, SqlMetadataStore, SqlResourceStore
+from cerulean.db.stores import (
+    RegistrySigningKeyStore,
+    SqlAuditLog,
+    SqlCredentialStore,
+    SqlDirectoryStore,
+    SqlMetadataStore,
+    SqlResourceStore,
+)
 
-__all__ = ["Database", "SqlDirectoryStore", "SqlMetadataStore", "SqlResourceStore", "check", "migrate"]
+__all__ = [
+    "Database",
+    "RegistrySigningKeyStore",
+    "SqlAuditLog",
+    "SqlCredentialStore",
+    "SqlDirectoryStore",
+    "SqlMetadataStore",
+    "SqlResourceStore",
+    "check",
+    "migrate",
+]

@@ -1,4 +1,4 @@
-"""Token-signing keys: RSA 2048, encrypted at rest, rotated, published by `kid` in the JWKS.
+"""Token-signing keys: RSA 2048 (RS256) or P-256 (ES256), encrypted at rest, rotated, published by `kid`.
 
 Private keys are stored (in the database, so every node signs with the same key) as AES-256-GCM
 ciphertext under a key-encryption key that lives in a file of the data directory (mode 0600), with the
@@ -14,13 +14,16 @@ import os
 import secrets
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Literal
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from joserfc.jwk import KeySet, RSAKey
+from joserfc.jwk import ECKey, KeySet, RSAKey
+
+if TYPE_CHECKING:
+    from joserfc.jwk import KeyParameters
 
 from cerulean.identity.errors import IdentityError
 from cerulean.identity.interfaces import StoredSigningKey
@@ -32,7 +35,9 @@ if TYPE_CHECKING:
     from cerulean.core.clock import Clock
     from cerulean.identity.interfaces import SigningKeyStore
 
-__all__ = ["RETIRED_KEY_LIFETIME", "KeyEncryptionKey", "KeyRing", "SigningKey"]
+__all__ = ["RETIRED_KEY_LIFETIME", "KeyEncryptionKey", "KeyRing", "SigningAlgorithm", "SigningKey"]
+
+SigningAlgorithm = Literal["RS256", "ES256"]
 
 _KEK_BYTES: Final = 32
 _NONCE_BYTES: Final = 12
@@ -94,18 +99,28 @@ class SigningKey:
     """A usable key: its id, the joserfc key, and when it stops being published."""
 
     kid: str
-    key: RSAKey
+    key: RSAKey | ECKey
     retire_at: dt.datetime | None
 
 
 class KeyRing:
     """The keys this node signs and verifies with, loaded from the store and refreshed on demand."""
 
-    def __init__(self, store: SigningKeyStore, kek: KeyEncryptionKey, clock: Clock) -> None:
+    def __init__(
+        self,
+        store: SigningKeyStore,
+        kek: KeyEncryptionKey,
+        clock: Clock,
+        algorithm: SigningAlgorithm = "RS256",
+        *,
+        retired_key_lifetime: dt.timedelta = RETIRED_KEY_LIFETIME,
+    ) -> None:
         self._store = store
         self._kek = kek
         self._clock = clock
         self._keys: list[SigningKey] = []
+        self.algorithm: SigningAlgorithm = algorithm
+        self._retired_key_lifetime = retired_key_lifetime
 
     async def load(self) -> None:
         """Load every published key; create the first one on an empty store.
@@ -115,18 +130,27 @@ class KeyRing:
         """
         await self.reload()
         if not self._keys:
-            await self.rotate(RETIRED_KEY_LIFETIME)
+            await self.rotate(self._retired_key_lifetime)
 
     def _unseal(self, stored: StoredSigningKey) -> SigningKey:
         pem = self._kek.open(stored.kid, stored.encrypted_private_key)
-        key = RSAKey.import_key(pem, {"kid": stored.kid, "use": "sig", "alg": "RS256"})
+        parameters: KeyParameters = {"kid": stored.kid, "use": "sig", "alg": self.algorithm}
+        key: RSAKey | ECKey = (
+            RSAKey.import_key(pem, parameters)
+            if self.algorithm == "RS256"
+            else ECKey.import_key(pem, parameters)
+        )
         return SigningKey(stored.kid, key, stored.retire_at)
 
     async def rotate(self, keep_previous_for: dt.timedelta) -> str:
         """Make a new key the signing key; the old one stays published for `keep_previous_for`."""
         now = self._clock.now()
         kid = uuid.uuid4().hex
-        private = rsa.generate_private_key(public_exponent=65537, key_size=_RSA_BITS)
+        private = (
+            rsa.generate_private_key(public_exponent=65537, key_size=_RSA_BITS)
+            if self.algorithm == "RS256"
+            else ec.generate_private_key(ec.SECP256R1())
+        )
         pem = private.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
@@ -155,10 +179,16 @@ class KeyRing:
 
     def jwks(self) -> dict[str, object]:
         """The public JWKS document."""
-        keys = []
+        keys: list[dict[str, object]] = []
         for key in self.published():
             public = key.key.as_dict(private=False)
-            keys.append({"kty": "RSA", "use": "sig", "kid": key.kid, "n": public["n"], "e": public["e"]})
+            if self.algorithm == "RS256":
+                keys.append({"kty": "RSA", "use": "sig", "kid": key.kid, "n": public["n"], "e": public["e"]})
+            else:
+                keys.append(
+                    {"kty": "EC", "use": "sig", "kid": key.kid, "crv": public["crv"], "x": public["x"],
+                     "y": public["y"], "alg": "ES256"}
+                )  # fmt: skip
         return {"keys": keys}
 
     async def reload(self) -> None:

@@ -9,13 +9,12 @@ is written at once.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Final
 
 import structlog
 
+from cerulean.core.batching import BatchWriter
 from cerulean.identity.models import SignIn
 
 if TYPE_CHECKING:
@@ -49,49 +48,25 @@ class SignInRecorder:
     """Writes attempts to the sign-in log (and the structured log)."""
 
     def __init__(self, log: SignInLog, clock: Clock) -> None:
-        self._log = log
         self._clock = clock
-        self._pending: list[SignIn] = []
-        self._wake = asyncio.Event()
-        self._flusher: asyncio.Task[None] | None = None
+        self._writer: BatchWriter[SignIn] = BatchWriter(
+            log.record_sign_ins, name="sign-ins", flush_seconds=FLUSH_SECONDS, flush_batch=FLUSH_BATCH
+        )
 
     def start(self) -> None:
         """Write records in batches from now on (call on the running event loop)."""
-        if self._flusher is None:
-            self._flusher = asyncio.create_task(self._flush_forever(), name="cerulean-sign-ins")
+        self._writer.start()
 
     async def stop(self) -> None:
         """Stop batching and write whatever is queued."""
-        if self._flusher is not None:
-            self._flusher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._flusher
-            self._flusher = None
-        await self.flush()
+        await self._writer.stop()
 
     async def flush(self) -> None:
         """Write the queued records now."""
-        batch, self._pending = self._pending, []
-        if batch:
-            await self._log.record_sign_ins(batch)
-
-    async def _flush_forever(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), FLUSH_SECONDS)
-            self._wake.clear()
-            try:
-                await self.flush()
-            except Exception:  # noqa: BLE001 - the log must outlive a failed write; the records are logged
-                _log.exception("sign-in records could not be written")
+        await self._writer.flush()
 
     async def _record(self, event: SignIn) -> None:
-        if self._flusher is None:
-            await self._log.record_sign_in(event)
-            return
-        self._pending.append(event)
-        if len(self._pending) >= FLUSH_BATCH:
-            self._wake.set()
+        await self._writer.add(event)
 
     def _event(self, attempt: Attempt) -> SignIn:
         return SignIn(

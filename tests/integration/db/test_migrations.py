@@ -35,6 +35,14 @@ async def test_upgrade_then_check_matches_the_tables(database_url: str) -> None:
         }
         operational = {"signing_keys", "device_codes", "sign_ins"}
         resources = {"subscriptions", "resource_groups", "registries", "role_assignments"}
-        assert tables == {"alembic_version"} | registry | directory | operational | resources
+        credentials = {
+            "policy_version",
+            "admin_passwords",
+            "scope_maps",
+            "registry_tokens",
+            "registry_token_passwords",
+            "audit_events",
+        }
+        assert tables == {"alembic_version"} | registry | directory | operational | resources | credentials
     finally:
         await database.dispose()

@@ -52,6 +52,14 @@ class StoreBase:
             return sqlite.insert(table).on_conflict_do_nothing()
         return postgresql.insert(table).on_conflict_do_nothing()
 
+    def _upsert(self, table: type[DeclarativeBase], keys: list[str], row: dict[str, Any]) -> Insert:
+        """Insert `row`, or update its non-key columns where a row with the same `keys` exists."""
+        statement = (sqlite.insert if self._db.is_sqlite else postgresql.insert)(table).values(**row)
+        changes = {
+            name: statement.excluded[name] for name in row if name not in keys and name != "created_at"
+        }
+        return statement.on_conflict_do_update(index_elements=keys, set_=changes)
+
     async def _repository_id(self, conn: AsyncConnection, name: str) -> int | None:
         result = await conn.execute(select(RepositoryRow.id).where(RepositoryRow.name == name))
         return result.scalar_one_or_none()

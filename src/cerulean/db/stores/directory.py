@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 
 from cerulean.db.stores.directory_rows import DirectoryRows
+from cerulean.db.stores.policy import bump_policy_version
 from cerulean.db.tables import (
     DirectoryRoleRow,
     GroupMemberRow,
@@ -166,6 +167,7 @@ class DirectoryObjectStore(DirectoryRows):
                     group_id=group_id.lower(), member_id=member_id.lower()
                 )
             )
+            await bump_policy_version(conn)  # group membership feeds role assignments
 
     async def remove_member(self, group_id: str, member_id: str) -> bool:
         """Remove a direct member."""
@@ -173,7 +175,9 @@ class DirectoryObjectStore(DirectoryRows):
             GroupMemberRow.group_id == group_id.lower(), GroupMemberRow.member_id == member_id.lower()
         )
         async with self._db.write() as conn:
-            return bool((await conn.execute(statement)).rowcount)
+            removed = bool((await conn.execute(statement)).rowcount)
+            await bump_policy_version(conn)
+            return removed
 
     async def members_of(self, group_id: str) -> list[str]:
         """A group's direct members."""
@@ -189,6 +193,13 @@ class DirectoryObjectStore(DirectoryRows):
             groups = {r.group_id for r in await self._rows(query)} - found
             found |= groups
             frontier = groups
+        return found
+
+    async def group_memberships(self) -> dict[str, set[str]]:
+        """Every direct membership: member id → the groups it is directly in."""
+        found: dict[str, set[str]] = {}
+        for r in await self._rows(select(GroupMemberRow.member_id, GroupMemberRow.group_id)):
+            found.setdefault(r.member_id, set()).add(r.group_id)
         return found
 
     async def directory_roles_of(self, principal_ids: set[str]) -> set[str]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from cerulean.arm.errors import ResourceConflictError
 from cerulean.arm.models import RegistryResource, ResourceGroup, StoredRoleAssignment, Subscription
 from cerulean.db.stores.base import StoreBase
+from cerulean.db.stores.policy import bump_policy_version
 from cerulean.db.tables import RegistryResourceRow, ResourceGroupRow, RoleAssignmentRow, SubscriptionRow
 
 if TYPE_CHECKING:
@@ -26,10 +27,11 @@ class SqlResourceStore(StoreBase):
 
     @contextlib.asynccontextmanager
     async def _insert(self) -> AsyncIterator[AsyncConnection]:
-        """A write whose constraint violations become `ResourceConflictError`."""
+        """A write whose constraint violations become `ResourceConflictError`; it bumps the policy version."""
         try:
             async with self._db.write() as conn:
                 yield conn
+                await bump_policy_version(conn)
         except IntegrityError as exc:
             raise ResourceConflictError("the resource exists already, or its parent does not") from exc
 
@@ -90,7 +92,25 @@ class SqlResourceStore(StoreBase):
                     admin_user_enabled=r.admin_user_enabled,
                     anonymous_pull_enabled=r.anonymous_pull_enabled,
                     permission_mode=r.permission_mode,
+                    arm_audience_enabled=r.arm_audience_enabled,
                     created_at=r.created_at,
+                )
+            )
+
+    async def update_registry(self, registry: RegistryResource) -> None:
+        """Replace a registry's settings."""
+        r = registry
+        async with self._insert() as conn:
+            await conn.execute(
+                update(RegistryResourceRow)
+                .where(RegistryResourceRow.name == r.name)
+                .values(
+                    sku=r.sku,
+                    login_server=r.login_server,
+                    admin_user_enabled=r.admin_user_enabled,
+                    anonymous_pull_enabled=r.anonymous_pull_enabled,
+                    permission_mode=r.permission_mode,
+                    arm_audience_enabled=r.arm_audience_enabled,
                 )
             )
 
@@ -110,6 +130,7 @@ class SqlResourceStore(StoreBase):
                 bool(r.anonymous_pull_enabled),
                 r.permission_mode,
                 r.created_at,
+                bool(r.arm_audience_enabled),
             )
             for r in rows
         ]
@@ -151,3 +172,11 @@ class SqlResourceStore(StoreBase):
             )
             for r in rows
         ]
+
+    async def delete_role_assignment(self, assignment_id: str) -> bool:
+        """Delete a role assignment."""
+        async with self._insert() as conn:
+            result = await conn.execute(
+                delete(RoleAssignmentRow).where(RoleAssignmentRow.id == assignment_id.lower())
+            )
+            return bool(result.rowcount)

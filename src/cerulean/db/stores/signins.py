@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -16,7 +16,7 @@ from cerulean.identity.models import DeviceCode, DeviceCodeStatus, SignIn
 if TYPE_CHECKING:
     import datetime as dt
 
-__all__ = ["IdentityStateStore"]
+__all__ = ["IdentityStateStore", "RegistrySigningKeyStore", "SigningKeyRows"]
 
 _SIGN_IN_FIELDS = (
     "version",
@@ -49,8 +49,61 @@ def _device_code(row: Any) -> DeviceCode:  # noqa: ANN401 - a result row
     )
 
 
-class IdentityStateStore(StoreBase):
-    """`SignInLog`, `SigningKeyStore` and `DeviceCodeStore` on SQLAlchemy Core."""
+class SigningKeyRows(StoreBase):
+    """`SigningKeyStore` for one family of tokens (`signing_purpose`)."""
+
+    signing_purpose: ClassVar[str] = "identity"
+
+    async def signing_keys(self) -> list[StoredSigningKey]:
+        """Every key not purged, newest first."""
+        query = (
+            select(SigningKeyRow)
+            .where(SigningKeyRow.purpose == self.signing_purpose)
+            .order_by(SigningKeyRow.created_at.desc(), SigningKeyRow.kid)
+        )
+        async with self._db.read() as conn:
+            rows = (await conn.execute(query)).all()
+        return [
+            StoredSigningKey(r.kid, bytes(r.encrypted_private_key), r.created_at, r.retire_at) for r in rows
+        ]
+
+    async def add_signing_key(self, key: StoredSigningKey, *, retire_others_at: dt.datetime) -> None:
+        """Retire the signing key at `retire_others_at` and make `key` the signing key, in one transaction."""
+        async with self._db.write() as conn:
+            await conn.execute(
+                update(SigningKeyRow)
+                .where(SigningKeyRow.retire_at.is_(None), SigningKeyRow.purpose == self.signing_purpose)
+                .values(retire_at=retire_others_at)
+            )
+            await conn.execute(
+                insert(SigningKeyRow).values(
+                    kid=key.kid,
+                    purpose=self.signing_purpose,
+                    encrypted_private_key=key.encrypted_private_key,
+                    created_at=key.created_at,
+                    retire_at=None,
+                )
+            )
+
+    async def purge_signing_keys(self, now: dt.datetime) -> int:
+        """Delete keys retired before `now`."""
+        async with self._db.write() as conn:
+            result = await conn.execute(
+                delete(SigningKeyRow).where(
+                    SigningKeyRow.retire_at < now, SigningKeyRow.purpose == self.signing_purpose
+                )
+            )
+        return int(result.rowcount)
+
+
+class RegistrySigningKeyStore(SigningKeyRows):
+    """The keys that sign the registry's own (ACR) refresh and access tokens."""
+
+    signing_purpose: ClassVar[str] = "registry"
+
+
+class IdentityStateStore(SigningKeyRows):
+    """`SignInLog`, `SigningKeyStore` (Entra tokens) and `DeviceCodeStore` on SQLAlchemy Core."""
 
     async def record_sign_in(self, sign_in: SignIn) -> None:
         """Append one attempt."""
@@ -76,38 +129,6 @@ class IdentityStateStore(StoreBase):
         async with self._db.read() as conn:
             rows = (await conn.execute(query)).all()
         return [SignIn(**{name: getattr(r, name) for name in _SIGN_IN_FIELDS}) for r in rows]
-
-    async def signing_keys(self) -> list[StoredSigningKey]:
-        """Every key not purged, newest first."""
-        query = select(SigningKeyRow).order_by(SigningKeyRow.created_at.desc(), SigningKeyRow.kid)
-        async with self._db.read() as conn:
-            rows = (await conn.execute(query)).all()
-        return [
-            StoredSigningKey(r.kid, bytes(r.encrypted_private_key), r.created_at, r.retire_at) for r in rows
-        ]
-
-    async def add_signing_key(self, key: StoredSigningKey, *, retire_others_at: dt.datetime) -> None:
-        """Retire the signing key at `retire_others_at` and make `key` the signing key, in one transaction."""
-        async with self._db.write() as conn:
-            await conn.execute(
-                update(SigningKeyRow)
-                .where(SigningKeyRow.retire_at.is_(None))
-                .values(retire_at=retire_others_at)
-            )
-            await conn.execute(
-                insert(SigningKeyRow).values(
-                    kid=key.kid,
-                    encrypted_private_key=key.encrypted_private_key,
-                    created_at=key.created_at,
-                    retire_at=None,
-                )
-            )
-
-    async def purge_signing_keys(self, now: dt.datetime) -> int:
-        """Delete keys retired before `now`."""
-        async with self._db.write() as conn:
-            result = await conn.execute(delete(SigningKeyRow).where(SigningKeyRow.retire_at < now))
-        return int(result.rowcount)
 
     async def add_device_code(self, code: DeviceCode) -> None:
         """Record a new device code; a user code already in use is a `DirectoryConflictError`."""

@@ -1,7 +1,15 @@
 """SQLAlchemy tables, one module per aggregate."""
 
+from cerulean.db.tables.audit import AuditEventRow
 from cerulean.db.tables.base import Base
 from cerulean.db.tables.blobs import RepositoryBlobRow
+from cerulean.db.tables.credentials import (
+    AdminPasswordRow,
+    PolicyVersionRow,
+    ScopeMapRow,
+    TokenPasswordRow,
+    TokenRow,
+)
 from cerulean.db.tables.identity import (
     ApplicationRow,
     CertificateRow,
@@ -29,7 +37,9 @@ from cerulean.db.tables.tags import TagRow
 from cerulean.db.tables.uploads import UploadRow
 
 __all__ = [
+    "AdminPasswordRow",
     "ApplicationRow",
+    "AuditEventRow",
     "Base",
     "CertificateRow",
     "DeviceCodeRow",
@@ -40,11 +50,13 @@ __all__ = [
     "ManagedIdentityRow",
     "ManifestReferenceRow",
     "ManifestRow",
+    "PolicyVersionRow",
     "RegistryResourceRow",
     "RepositoryBlobRow",
     "RepositoryRow",
     "ResourceGroupRow",
     "RoleAssignmentRow",
+    "ScopeMapRow",
     "SecretRow",
     "ServicePrincipalRow",
     "SignInRow",
@@ -52,6 +64,8 @@ __all__ = [
     "SubscriptionRow",
     "TagRow",
     "TenantRow",
+    "TokenPasswordRow",
+    "TokenRow",
     "UploadRow",
     "UserRow",
     "WorkloadRow",

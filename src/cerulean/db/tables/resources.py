@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, ForeignKeyConstraint, String, Text
+from sqlalchemy import Boolean, ForeignKey, ForeignKeyConstraint, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cerulean.db.tables.base import Base, UTCDateTime
@@ -53,6 +53,8 @@ class RegistryResourceRow(Base):
     admin_user_enabled: Mapped[bool] = mapped_column(Boolean())
     anonymous_pull_enabled: Mapped[bool] = mapped_column(Boolean())
     permission_mode: Mapped[str] = mapped_column(String(64))
+    # policies.azureADAuthenticationAsArmPolicy: whether /oauth2/exchange accepts ARM-audience tokens.
+    arm_audience_enabled: Mapped[bool] = mapped_column(Boolean(), server_default=true())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 

@@ -40,6 +40,8 @@ class SigningKeyRow(Base):
     __tablename__ = "signing_keys"
 
     kid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # Which token family the key signs: "identity" (Entra tokens) or "registry" (ACR tokens).
+    purpose: Mapped[str] = mapped_column(String(16), server_default="identity", index=True)
     encrypted_private_key: Mapped[bytes] = mapped_column(LargeBinary())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     retire_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
