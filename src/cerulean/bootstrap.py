@@ -14,9 +14,24 @@ from typing import TYPE_CHECKING, Final
 
 import structlog
 
+from cerulean.audit import AuditRecorder
+from cerulean.auth.policy import PolicyCache
+from cerulean.auth.service import RegistryAuth
+from cerulean.auth.tokens import RegistryTokens
 from cerulean.core.clock import Clock, SystemClock
-from cerulean.db import Database, SqlDirectoryStore, SqlMetadataStore, SqlResourceStore, migrate
+from cerulean.db import (
+    Database,
+    RegistrySigningKeyStore,
+    SqlAuditLog,
+    SqlCredentialStore,
+    SqlDirectoryStore,
+    SqlMetadataStore,
+    SqlResourceStore,
+    migrate,
+)
 from cerulean.identity import IdentityProvider, KeyEncryptionKey, TrustedIssuer
+from cerulean.identity.keys import KeyRing
+from cerulean.identity.secrets import ProvenSecrets, SecretHasher
 from cerulean.identity.throttle import ThrottleLimits
 from cerulean.provisioning import provision_first_start
 from cerulean.registry.service import RegistryService
@@ -37,6 +52,7 @@ __all__ = ["Directory", "Node", "build_node", "open_directory"]
 
 _JANITOR_PERIOD: Final = 600.0
 _KEY_RELOAD_PERIOD: Final = 60.0
+_REFRESH_TOKEN_LIFETIME: Final = dt.timedelta(hours=3)  # ACR's, for tokens from /oauth2/exchange
 _log = structlog.get_logger("cerulean")
 
 
@@ -52,6 +68,9 @@ class Node:
     admin_app: ASGIApp
     identity_app: ASGIApp
     identity: IdentityProvider
+    registry_auth: RegistryAuth
+    registry_keys: KeyRing
+    audit: AuditRecorder
     clock: Clock
     bootstrap_record: dict[str, str] | None
     issuer_keys: HttpIssuerKeys
@@ -62,12 +81,14 @@ class Node:
         self._tasks.append(asyncio.create_task(self._janitor(), name="cerulean-janitor"))
         self._tasks.append(asyncio.create_task(self._key_watch(), name="cerulean-keys"))
         self.identity.recorder.start()
+        self.audit.start()
 
     async def _key_watch(self) -> None:
         while True:
             await asyncio.sleep(_KEY_RELOAD_PERIOD)
             try:
                 await self.identity.keys.reload()
+                await self.registry_keys.reload()
             except Exception:  # noqa: BLE001 - housekeeping must outlive any one failure
                 _log.exception("signing key reload failed")
 
@@ -89,6 +110,7 @@ class Node:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await self.identity.recorder.stop()
+        await self.audit.stop()
         await self.issuer_keys.close()
         await self.database.dispose()
 
@@ -117,7 +139,8 @@ async def build_node(
     resources = SqlResourceStore(database)
     issuer_keys = HttpIssuerKeys(settings.federation_jwks, settings.federation_ca_bundle)
     authority = f"{'https' if tls else 'http'}://{login_server}"
-    identity = await _identity(settings, database, clock, authority, issuer_keys)
+    kek = KeyEncryptionKey.load_or_create(settings.effective_key_encryption_key_file)
+    identity = await _identity(settings, database, clock, authority, issuer_keys, kek)
     record = await provision_first_start(
         identity=identity,
         resources=resources,
@@ -128,6 +151,36 @@ async def build_node(
         ca_bundle=ca_bundle,
         resource_manager=authority,
     )
+    registry_keys = KeyRing(
+        RegistrySigningKeyStore(database),
+        kek,
+        clock,
+        "ES256",
+        retired_key_lifetime=_REFRESH_TOKEN_LIFETIME + dt.timedelta(days=1),
+    )
+    await registry_keys.load()
+    credentials = SqlCredentialStore(database)
+    audit = AuditRecorder(SqlAuditLog(database))
+    registry_auth = RegistryAuth(
+        registry_name=settings.registry_name,
+        login_server=login_server,
+        policy=PolicyCache(
+            resources, credentials, SqlDirectoryStore(database), ttl=settings.policy_cache_seconds
+        ),
+        tokens=RegistryTokens(
+            registry_keys,
+            clock,
+            login_server,
+            access_lifetime=dt.timedelta(minutes=settings.access_token_minutes),
+            refresh_lifetime=_REFRESH_TOKEN_LIFETIME,
+        ),
+        identity=identity,
+        secrets=ProvenSecrets(SecretHasher()),
+        kek=kek,
+        admin_passwords=credentials,
+        audit=audit,
+        clock=clock,
+    )
     metrics = Metrics()
     app = build_app(
         registry,
@@ -136,6 +189,8 @@ async def build_node(
         tls=tls,
         access_log=settings.access_log,
         identity=identity,
+        registry_auth=registry_auth,
+        audit=audit,
         clock=clock,
     )
     return Node(
@@ -147,6 +202,9 @@ async def build_node(
         admin_app=build_admin_app(metrics),
         identity_app=ManagedIdentityApp(identity.managed),
         identity=identity,
+        registry_auth=registry_auth,
+        registry_keys=registry_keys,
+        audit=audit,
         clock=clock,
         bootstrap_record=record,
         issuer_keys=issuer_keys,
@@ -175,12 +233,18 @@ async def open_directory(settings: Settings, clock: Clock | None = None) -> Dire
     database = Database(settings.effective_database_url)
     await migrate(database)
     issuer_keys = HttpIssuerKeys(settings.federation_jwks, settings.federation_ca_bundle)
-    identity = await _identity(settings, database, clock, f"https://{settings.listen}", issuer_keys)
+    kek = KeyEncryptionKey.load_or_create(settings.effective_key_encryption_key_file)
+    identity = await _identity(settings, database, clock, f"https://{settings.listen}", issuer_keys, kek)
     return Directory(identity, SqlResourceStore(database), database, issuer_keys)
 
 
-async def _identity(
-    settings: Settings, database: Database, clock: Clock, authority: str, issuer_keys: HttpIssuerKeys
+async def _identity(  # noqa: PLR0917 - the composition root's one private helper
+    settings: Settings,
+    database: Database,
+    clock: Clock,
+    authority: str,
+    issuer_keys: HttpIssuerKeys,
+    kek: KeyEncryptionKey,
 ) -> IdentityProvider:
     store = SqlDirectoryStore(database)
     return await IdentityProvider.build(
@@ -189,7 +253,7 @@ async def _identity(
         signing_keys=store,
         device_codes=store,
         sign_in_log=store,
-        kek=KeyEncryptionKey.load_or_create(settings.effective_key_encryption_key_file),
+        kek=kek,
         federation=issuer_keys,
         clock=clock,
         trusted_issuers=tuple(

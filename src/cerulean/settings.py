@@ -111,6 +111,12 @@ class Settings(BaseSettings):
         "127.0.0.1:5002", description="HOST:PORT of the managed identity endpoint (plain HTTP), or 'off'"
     )
     device_code_interval: int = Field(5, ge=1, le=60, description="seconds between device-code polls")
+    access_token_minutes: int = Field(
+        75, ge=5, le=24 * 60, description="lifetime of registry access tokens (ACR: 75 minutes)"
+    )
+    policy_cache_seconds: float = Field(
+        1.0, ge=0, le=600, description="how often a node checks for role, token and scope-map changes"
+    )
     signin_failures_per_client: int = Field(10, ge=1, description="failed sign-ins per client per minute")
     signin_failures_per_address: int = Field(50, ge=1, description="failed sign-ins per source IP per minute")
     trusted_issuers: tuple[TrustedIssuerSetting, ...] = ()

@@ -22,11 +22,12 @@ def test_artifact_with_subject_round_trip(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     client = oras.client.OrasClient(hostname=registry.host, insecure=True)
+    client.auth.set_basic_auth(*registry.auth)
     (tmp_path / "image.txt").write_bytes(b"the subject image")
     subject_response = client.push(target=f"{registry.host}/oras/app:v1", files=["image.txt"], quiet=True)
     assert subject_response.status_code == 201
     subject_digest = subject_response.headers["Docker-Content-Digest"]
-    subject_manifest = httpx.get(f"{registry.url}/v2/oras/app/manifests/v1").content
+    subject_manifest = httpx.get(f"{registry.url}/v2/oras/app/manifests/v1", auth=registry.auth).content
     assert hashlib.sha256(subject_manifest).hexdigest() == subject_digest.split(":")[1]
 
     sbom = os.urandom(40_000)
@@ -48,7 +49,7 @@ def test_artifact_with_subject_round_trip(
     assert pushed.status_code == 201
     assert pushed.headers["OCI-Subject"] == subject_digest
 
-    referrers = httpx.get(f"{registry.url}/v2/oras/app/referrers/{subject_digest}").json()
+    referrers = httpx.get(f"{registry.url}/v2/oras/app/referrers/{subject_digest}", auth=registry.auth).json()
     assert [m["digest"] for m in referrers["manifests"]] == [pushed.headers["Docker-Content-Digest"]]
     assert referrers["manifests"][0]["annotations"]["org.example.kind"] == "sbom"
 

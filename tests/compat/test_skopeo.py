@@ -11,7 +11,7 @@ import pytest
 from support.oci import OCI_INDEX, descriptor, digest_of, dumps, make_image, make_index, write_layout
 from support.server import RunningServer
 
-pytestmark = pytest.mark.client
+pytestmark = [pytest.mark.client, pytest.mark.usefixtures("admin_auth_file")]
 
 
 def run(skopeo: str, *args: str) -> subprocess.CompletedProcess[str]:

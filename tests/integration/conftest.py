@@ -26,7 +26,7 @@ def server(
 @pytest.fixture
 def client(server: RunningServer) -> Iterator[httpx.Client]:
     """An HTTP client bound to the server."""
-    with httpx.Client(base_url=server.url, timeout=30) as http:
+    with httpx.Client(base_url=server.url, timeout=30, auth=server.auth) as http:
         yield http
 
 

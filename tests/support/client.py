@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import http.client
 import uuid
 from urllib.parse import urlsplit
@@ -50,13 +51,18 @@ def error_code(response: httpx.Response) -> str:
     return str(response.json()["errors"][0]["code"])
 
 
-def raw_request(base_url: str, method: str, path: str) -> tuple[int, dict[str, str], bytes]:
+def raw_request(
+    base_url: str, method: str, path: str, auth: tuple[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
     """Send `path` byte for byte (no client-side normalisation of ``..`` or escapes)."""
     parts = urlsplit(base_url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
     try:
         connection.putrequest(method, path, skip_accept_encoding=True)
         connection.putheader("Content-Length", "0")
+        if auth is not None:
+            token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
+            connection.putheader("Authorization", f"Basic {token}")
         connection.endheaders()
         response = connection.getresponse()
         return response.status, dict(response.getheaders()), response.read()

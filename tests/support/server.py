@@ -24,8 +24,16 @@ class RunningServer:
     process: subprocess.Popen[str]
     url: str
     data_dir: Path
+    database_url: str = ""
+    admin: tuple[str, str] | None = None  # the admin account's username and password, when enabled
     output: deque[str] = field(default_factory=lambda: deque(maxlen=2000))
     reader: threading.Thread | None = None
+
+    @property
+    def auth(self) -> tuple[str, str]:
+        """Basic credentials for clients (the admin account)."""
+        assert self.admin is not None, "start_server(admin=False) has no admin credentials"
+        return self.admin
 
     @property
     def host(self) -> str:
@@ -62,8 +70,13 @@ def start_server(
     extra_args: tuple[str, ...] = (),
     env: dict[str, str] | None = None,
     timeout: float = 60,
+    admin: bool = True,
 ) -> RunningServer:
-    """Start `python -m cerulean serve` with plain HTTP on 127.0.0.1:0 and wait until it serves."""
+    """Start `python -m cerulean serve` with plain HTTP on 127.0.0.1:0 and wait until it serves.
+
+    With `admin`, the registry's admin account is enabled and its credentials are in `.admin`.
+    Policy changes made from the test process are seen at the server's next token request.
+    """
     args = [
         sys.executable,
         "-m",
@@ -86,7 +99,10 @@ def start_server(
     if database_url:
         args += ["--database-url", database_url]
     # Servers sharing one database must share the key that encrypts its signing keys.
-    shared = {"CERULEAN_KEY_ENCRYPTION_KEY_FILE": str(shared_key_file())}
+    shared = {
+        "CERULEAN_KEY_ENCRYPTION_KEY_FILE": str(shared_key_file()),
+        "CERULEAN_POLICY_CACHE_SECONDS": "0",
+    }
     process = subprocess.Popen(
         args,
         stdout=subprocess.PIPE,
@@ -120,4 +136,16 @@ def start_server(
         process.wait(5)
         process.stdout.close()
         raise RuntimeError(f"server exited ({process.returncode}):\n" + "\n".join(output))
-    return RunningServer(process=process, url=ready[0], data_dir=data_dir, output=output, reader=reader)
+    from support import registry_admin  # noqa: PLC0415 - it imports this module
+
+    running = RunningServer(
+        process=process,
+        url=ready[0],
+        data_dir=data_dir,
+        database_url=registry_admin.database_url(data_dir, database_url),
+        output=output,
+        reader=reader,
+    )
+    if admin:
+        running.admin = registry_admin.enable_admin(running.database_url)
+    return running

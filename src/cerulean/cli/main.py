@@ -9,6 +9,7 @@ import typer
 from pydantic import ValidationError
 
 from cerulean import __version__
+from cerulean.cli.audit import audit
 from cerulean.cli.directory import ad
 from cerulean.identity.errors import IdentityError
 from cerulean.settings import load_settings
@@ -22,6 +23,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(ad, name="ad")
+app.add_typer(audit, name="audit")
 
 
 @app.command()

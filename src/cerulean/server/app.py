@@ -1,10 +1,10 @@
 """The ASGI applications: the main listener and the admin listener.
 
 Main listener, outermost first: `Envelope` (correlation id, headers, metrics, access log) → prefix
-dispatch → `DataPlane` (``/v2/``, ``/acr/v1/``), `GraphApi` (``/v1.0/``) or `IdentityEndpoints`
-(Entra's ``/{tenant}/...`` paths and ``/devicelogin``). Later pipeline stages (network gate, token
-service, management plane) are added here, in this order, as their issues land. The managed identity
-endpoint has its own listener.
+dispatch → `DataPlane` (``/v2/``, ``/acr/v1/``, behind the `TokenGate`), `TokenEndpoints`
+(``/oauth2/``), `GraphApi` (``/v1.0/``) or `IdentityEndpoints` (Entra's ``/{tenant}/...`` paths and
+``/devicelogin``). Later pipeline stages (network gate, management plane) are added here as their
+issues land. The managed identity endpoint has its own listener.
 """
 
 from __future__ import annotations
@@ -15,16 +15,19 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.responses import Response
 
 from cerulean.core.clock import SystemClock
-from cerulean.server.dataplane.access import OpenGate
+from cerulean.server.dataplane.access import OpenGate, TokenGate
 from cerulean.server.dataplane.app import DataPlane
 from cerulean.server.errors import EndpointUnknownError, oci_error
 from cerulean.server.idp import IdentityEndpoints, is_identity_path
 from cerulean.server.middleware import Envelope
 from cerulean.server.msgraph import GraphApi
+from cerulean.server.oauth2 import TokenEndpoints
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Receive, Scope, Send
 
+    from cerulean.audit import AuditRecorder
+    from cerulean.auth.service import RegistryAuth
     from cerulean.core.clock import Clock
     from cerulean.identity import IdentityProvider
     from cerulean.registry.service import RegistryService
@@ -37,8 +40,11 @@ __all__ = ["build_admin_app", "build_app"]
 class _Dispatch:
     """Routes by path prefix to the component that owns it."""
 
-    def __init__(self, dataplane: ASGIApp, identity: ASGIApp | None, graph: ASGIApp | None) -> None:
+    def __init__(
+        self, dataplane: ASGIApp, tokens: ASGIApp | None, identity: ASGIApp | None, graph: ASGIApp | None
+    ) -> None:
         self._dataplane = dataplane
+        self._tokens = tokens
         self._identity = identity
         self._graph = graph
 
@@ -48,6 +54,9 @@ class _Dispatch:
         path: str = scope["path"]
         if path.startswith(("/v2/", "/acr/v1/")) or path == "/v2":
             await self._dataplane(scope, receive, send)
+            return
+        if self._tokens is not None and path.startswith("/oauth2/"):
+            await self._tokens(scope, receive, send)
             return
         if self._graph is not None and path.startswith("/v1.0/"):
             await self._graph(scope, receive, send)
@@ -67,14 +76,21 @@ def build_app(
     access_log: bool,
     gate: AccessGate | None = None,
     identity: IdentityProvider | None = None,
+    registry_auth: RegistryAuth | None = None,
+    audit: AuditRecorder | None = None,
     clock: Clock | None = None,
 ) -> ASGIApp:
-    """The main listener's application."""
-    dataplane = DataPlane(registry, gate or OpenGate(), login_server)
+    """The main listener's application; with `registry_auth`, every data-plane route needs a token."""
     clock = clock or SystemClock()
+    tokens = None
+    if registry_auth is not None:
+        realm = f"{'https' if tls else 'http'}://{login_server}/oauth2/token"
+        gate = TokenGate(registry_auth, realm)
+        tokens = TokenEndpoints(registry_auth)
+    dataplane = DataPlane(registry, gate or OpenGate(), login_server, audit=audit, clock=clock)
     endpoints = None if identity is None else IdentityEndpoints(identity, clock)
     graph = None if identity is None else GraphApi(identity, clock)
-    return Envelope(_Dispatch(dataplane, endpoints, graph), metrics, tls=tls, access_log=access_log)
+    return Envelope(_Dispatch(dataplane, tokens, endpoints, graph), metrics, tls=tls, access_log=access_log)
 
 
 def build_admin_app(metrics: Metrics) -> ASGIApp:

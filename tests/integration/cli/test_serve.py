@@ -20,7 +20,7 @@ def test_tls_auto_serves_https_trusted_by_the_generated_ca(tmp_path: Path) -> No
         assert server.url.startswith("https://127.0.0.1:")
         ca = tmp_path / "tls" / "ca.pem"
         context = ssl.create_default_context(cafile=str(ca))
-        with httpx.Client(base_url=server.url, verify=context) as client:
+        with httpx.Client(base_url=server.url, verify=context, auth=server.auth) as client:
             response = client.get("/v2/")
         assert response.status_code == 200
         assert response.headers["Strict-Transport-Security"].startswith("max-age=")

@@ -18,7 +18,7 @@ def test_upload_survives_a_restart(tmp_path: Path) -> None:
     data = os.urandom(200_000)
     first = start_server(tmp_path)
     try:
-        with httpx.Client(base_url=first.url) as client:
+        with httpx.Client(base_url=first.url, auth=first.auth) as client:
             location = client.post(f"/v2/{repository}/blobs/uploads/").headers["Location"]
             chunk = client.patch(location, content=data[:120_000], headers={"Content-Range": "0-119999"})
             assert chunk.status_code == 202
@@ -26,7 +26,7 @@ def test_upload_survives_a_restart(tmp_path: Path) -> None:
         assert first.stop() == 0
     second = start_server(tmp_path)
     try:
-        with httpx.Client(base_url=second.url) as client:
+        with httpx.Client(base_url=second.url, auth=second.auth) as client:
             status = client.get(location)
             assert status.status_code == 204
             assert status.headers["Range"] == "0-119999"
@@ -46,7 +46,10 @@ def test_two_nodes_share_one_upload(tmp_path: Path, postgres_database_url: str) 
     node_a = start_server(tmp_path, database_url=postgres_database_url)
     node_b = start_server(tmp_path, database_url=postgres_database_url)
     try:
-        with httpx.Client(base_url=node_a.url) as a, httpx.Client(base_url=node_b.url) as b:
+        with (
+            httpx.Client(base_url=node_a.url, auth=node_a.auth) as a,
+            httpx.Client(base_url=node_b.url, auth=node_b.auth) as b,
+        ):
             location = a.post(f"/v2/{repository}/blobs/uploads/").headers["Location"]
             assert (
                 a.patch(location, content=data[:100_000], headers={"Content-Range": "0-99999"}).status_code

@@ -2,19 +2,56 @@
 
 Routes declare a `RequiredAccess` in `cerulean.server.dataplane.routes.ROUTES`; the dispatcher turns it
 into concrete `ScopeNeed` values (with the repository name filled in, plus the source repository of a
-cross-repository mount) and asks the `AccessGate` before any handler runs. The registry-authentication
-issue plugs the token check in here; until then `OpenGate` serves everyone anonymously.
+cross-repository mount) and asks the `AccessGate` before any handler runs. `TokenGate` checks the
+request's bearer token (or Basic credentials) against them through `cerulean.auth`; `OpenGate` serves
+everyone anonymously (a registry without authentication, for tests of the registry core).
+
+A token that is missing, invalid, or has no entry for the resource → 401 with a challenge for the
+needed scope (the client fetches a new token); an entry without the action → 403 ``DENIED``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
+
+from cerulean.access import Principal, PrincipalKind
+from cerulean.auth import service as auth
+from cerulean.auth.errors import AUTH_REQUIRED, AuthError
+from cerulean.auth.scopes import challenge
+from cerulean.registry.errors import RegistryError
+from cerulean.server.oauth2 import caller_info
 
 if TYPE_CHECKING:
     from starlette.requests import Request
 
-__all__ = ["AccessGate", "OpenGate", "RequiredAccess", "ScopeNeed"]
+__all__ = [
+    "AccessGate",
+    "DeniedError",
+    "OpenGate",
+    "RequiredAccess",
+    "ScopeNeed",
+    "TokenGate",
+    "UnauthorizedError",
+]
+
+ANONYMOUS: Principal = Principal(PrincipalKind.ANONYMOUS)
+
+
+class UnauthorizedError(RegistryError):
+    """No usable credentials for this request: 401 with a Bearer challenge."""
+
+    code: ClassVar[str] = "UNAUTHORIZED"
+    status: ClassVar[int] = 401
+    default_message: ClassVar[str] = AUTH_REQUIRED
+
+
+class DeniedError(RegistryError):
+    """Credentials that name the resource but lack the action: 403."""
+
+    code: ClassVar[str] = "DENIED"
+    status: ClassVar[int] = 403
+    default_message: ClassVar[str] = "requested access to the resource is denied"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,14 +108,53 @@ class ScopeNeed:
 class AccessGate(Protocol):
     """Decides whether a request may proceed; raises the protocol error (401/403) if not."""
 
-    async def authorize(self, request: Request, needs: tuple[ScopeNeed, ...]) -> None:
-        """Return if every need is met, else raise."""
+    async def authorize(self, request: Request, needs: tuple[ScopeNeed, ...]) -> Principal:
+        """Who is calling, if every need is met; else raise."""
         ...
 
 
 class OpenGate:
     """Serves every request anonymously (no authentication configured)."""
 
-    async def authorize(self, request: Request, needs: tuple[ScopeNeed, ...]) -> None:  # noqa: ARG002 - the port's signature
+    async def authorize(self, request: Request, needs: tuple[ScopeNeed, ...]) -> Principal:  # noqa: ARG002 - the port's signature
         """Allow."""
-        return
+        return ANONYMOUS
+
+
+class TokenGate:
+    """Checks each request's credentials against its needs with the token service."""
+
+    def __init__(self, registry_auth: auth.RegistryAuth, realm: str) -> None:
+        self._auth = registry_auth
+        self._realm = realm
+
+    def _challenge(self, need: ScopeNeed | None, error: str | None) -> UnauthorizedError:
+        header = challenge(self._realm, self._auth.login_server, need.scope if need else None, error)
+        detail = None
+        if need is not None:
+            detail = [{"Type": need.resource_type, "Name": need.name, "Action": a} for a in need.challenge]
+        return UnauthorizedError(detail=detail, headers={"WWW-Authenticate": header})
+
+    async def authorize(self, request: Request, needs: tuple[ScopeNeed, ...]) -> Principal:
+        """The caller, if its credentials meet every need."""
+        header = request.headers.get("authorization", "")
+        first = needs[0] if needs else None
+        if not header:
+            raise self._challenge(first, None)
+        wanted = [auth.ScopeNeed(n.resource_type, n.name, n.actions, n.alternative) for n in needs]
+        try:
+            verdict = await self._auth.check_request(header, wanted, caller_info(request))
+        except AuthError as error:
+            request.scope.setdefault("state", {})["auth_refusal"] = error.reason
+            raise self._challenge(first, "invalid_token") from None
+        request.scope.setdefault("state", {})["principal"] = verdict.principal
+        if verdict.missing is not None:
+            need = needs[wanted.index(verdict.missing)]
+            raise self._challenge(need, "insufficient_scope")
+        if verdict.denied is not None:
+            need = needs[wanted.index(verdict.denied)]
+            detail = [{"Type": need.resource_type, "Name": need.name, "Action": a} for a in need.challenge]
+            # The challenge tells a client that reuses one token across operations (oras) what to ask for.
+            header = challenge(self._realm, self._auth.login_server, need.scope, "insufficient_scope")
+            raise DeniedError(detail=detail, headers={"WWW-Authenticate": header})
+        return verdict.principal

@@ -7,12 +7,14 @@ OCI error bodies; anything else is logged with the correlation id and answered w
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Final
 
 import structlog
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
+from cerulean.audit import AUDIT_VERSION, AuditCategory, AuditEvent
 from cerulean.core.names import is_valid_name
 from cerulean.registry.errors import NameInvalidError, RegistryError, UnsupportedError
 from cerulean.server.dataplane.access import ScopeNeed
@@ -24,6 +26,9 @@ from cerulean.server.errors import EndpointUnknownError, internal_error, oci_err
 if TYPE_CHECKING:
     from starlette.types import Receive, Scope, Send
 
+    from cerulean.access import Principal
+    from cerulean.audit import AuditRecorder
+    from cerulean.core.clock import Clock
     from cerulean.registry.service import RegistryService
     from cerulean.server.dataplane.access import AccessGate
     from cerulean.server.dataplane.paths import PathMatch
@@ -37,14 +42,40 @@ _METHODS_BY_ENDPOINT: Final = {
 
 _log = structlog.get_logger("cerulean.dataplane")
 
+# Repository operations recorded in the audit log (ACR's ContainerRegistryRepositoryEvents), by route.
+_AUDITED: Final = {
+    "manifest.pull": "Pull",
+    "manifest.push": "Push",
+    "manifest.delete": "Delete",
+    "acr.repository.delete": "Delete",
+    "acr.tag.delete": "Untag",
+}
+
+
+_FIRST_ERROR_STATUS: Final = 400
+
+
+def _is_digest(reference: str) -> bool:
+    return ":" in reference
+
 
 class DataPlane:
     """``/v2/`` and ``/acr/v1/``."""
 
-    def __init__(self, registry: RegistryService, gate: AccessGate, login_server: str) -> None:
+    def __init__(
+        self,
+        registry: RegistryService,
+        gate: AccessGate,
+        login_server: str,
+        *,
+        audit: AuditRecorder | None = None,
+        clock: Clock | None = None,
+    ) -> None:
         self._registry = registry
         self._gate = gate
         self._login_server = login_server
+        self._audit = audit
+        self._clock = clock
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve one HTTP request."""
@@ -53,18 +84,73 @@ class DataPlane:
         await response(scope, receive, send)
 
     async def _respond(self, request: Request) -> Response:
+        started = time.monotonic()
         try:
             match, route = _route(request)
-            await self._gate.authorize(request, _needs(route, match, request))
-            return await route.handler(RequestContext(request, match, self._registry, self._login_server))
         except RegistryError as exc:
             return oci_error(exc)
+        principal: Principal | None = None
+        try:
+            principal = await self._gate.authorize(request, _needs(route, match, request))
+            response = await route.handler(RequestContext(request, match, self._registry, self._login_server))
+        except RegistryError as exc:
+            response = oci_error(exc)
         except ClientDisconnect:
             return Response(status_code=400)  # nobody is listening; nothing was recorded
         except Exception:  # noqa: BLE001 - the last line of defence: an opaque 500, logged in full
             correlation_id = request.scope.get("state", {}).get("correlation_id", "")
             _log.exception("unhandled error", correlation_id=correlation_id, path=request.url.path)
-            return internal_error(correlation_id)
+            response = internal_error(correlation_id)
+        operation = _AUDITED.get(route.operation)
+        if operation is not None and self._audit is not None:
+            await self._record(request, match, operation, principal, response, started)
+        return response
+
+    async def _record(  # noqa: PLR0917 - one call site, everything it records
+        self,
+        request: Request,
+        match: PathMatch,
+        operation: str,
+        principal: Principal | None,
+        response: Response,
+        started: float,
+    ) -> None:
+        assert self._audit is not None  # checked by the caller
+        assert self._clock is not None  # set with the recorder in build_app
+        state = request.scope.get("state", {})
+        principal = principal or state.get("principal")
+        reference = match.argument
+        if operation == "Delete" and match.endpoint is Endpoint.MANIFEST and not _is_digest(reference):
+            operation = "Untag"
+        digest = response.headers.get("docker-content-digest", "") or (
+            reference if _is_digest(reference) else ""
+        )
+        ok = response.status_code < _FIRST_ERROR_STATUS
+        refused = "" if ok else state.get("auth_refusal", "")
+        await self._audit.record(
+            AuditEvent(
+                version=AUDIT_VERSION,
+                time=self._clock.now(),
+                category=AuditCategory.REPOSITORY,
+                operation=operation,
+                login_server=self._login_server,
+                identity=principal.object_id if principal else "",
+                identity_kind=principal.kind.value if principal else "",
+                tenant_id=principal.tenant_id if principal else "",
+                caller_ip=request.client.host if request.client else "",
+                user_agent=request.headers.get("user-agent", "")[:512],
+                correlation_id=state.get("correlation_id", ""),
+                result_type="Succeeded" if ok else "Failed",
+                result_description=str(response.status_code),
+                reason=refused[:512],
+                repository=match.name,
+                tag="" if _is_digest(reference) else reference[:128],
+                digest=digest[:160],
+                media_type=response.headers.get("content-type", "")[:256] if ok else "",
+                size=int(response.headers.get("content-length", "0") or 0) if ok else 0,
+                duration_ms=int((time.monotonic() - started) * 1000),
+            )
+        )
 
 
 def _route(request: Request) -> tuple[PathMatch, Route]:
@@ -83,12 +169,18 @@ def _route(request: Request) -> tuple[PathMatch, Route]:
     return match, route
 
 
+_UNTAG: Final = frozenset({"untag"})
+
+
 def _needs(route: Route, match: PathMatch, request: Request) -> tuple[ScopeNeed, ...]:
     access = route.access
     if access is None:
         return ()
     name = "catalog" if access.resource_type == "registry" else match.name
-    need = ScopeNeed(access.resource_type, name, access.actions, access.alternative, access.challenge)
+    actions = access.actions
+    if match.endpoint is Endpoint.MANIFEST and request.method == "DELETE" and not _is_digest(match.argument):
+        actions = _UNTAG  # DELETE of a tag removes the tag only: the untag operation, asked for as `delete`
+    need = ScopeNeed(access.resource_type, name, actions, access.alternative, access.challenge)
     source = request.query_params.get("from") if match.endpoint is Endpoint.UPLOADS else None
     if source and "mount" in request.query_params and is_valid_name(source):
         pull = frozenset({"pull"})

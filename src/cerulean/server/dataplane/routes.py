@@ -40,6 +40,9 @@ async def _base(_ctx: RequestContext) -> Response:
 _PULL: Final = RequiredAccess.repository("pull")
 _PUSH: Final = RequiredAccess.repository("push", challenge=("pull", "push"))
 _DELETE: Final = RequiredAccess.repository("delete")
+# Removing a tag is ACR's untag operation; clients ask for it with the `delete` scope (the token
+# service adds `untag` to a `delete` grant when the caller may untag).
+_UNTAG: Final = RequiredAccess.repository("untag", challenge=("delete",))
 _META_READ: Final = RequiredAccess.repository("metadata_read")
 _META_WRITE: Final = RequiredAccess.repository("metadata_write")
 _TAG_LIST: Final = RequiredAccess.repository("pull", alternative=("metadata_read",))
@@ -71,7 +74,7 @@ ROUTES: Final[Mapping[tuple[Endpoint, str], Route]] = {
     (Endpoint.ACR_TAGS, "GET"): Route(acr.list_tags, _META_READ, "acr.tags.list"),
     (Endpoint.ACR_TAG, "GET"): Route(acr.get_tag, _META_READ, "acr.tag.get"),
     (Endpoint.ACR_TAG, "PATCH"): Route(acr.update_tag, _META_WRITE, "acr.tag.update"),
-    (Endpoint.ACR_TAG, "DELETE"): Route(acr.delete_tag, _DELETE, "acr.tag.delete"),
+    (Endpoint.ACR_TAG, "DELETE"): Route(acr.delete_tag, _UNTAG, "acr.tag.delete"),
     (Endpoint.ACR_MANIFESTS, "GET"): Route(acr.list_manifests, _META_READ, "acr.manifests.list"),
     (Endpoint.ACR_MANIFEST, "GET"): Route(acr.get_manifest, _META_READ, "acr.manifest.get"),
     (Endpoint.ACR_MANIFEST, "PATCH"): Route(acr.update_manifest, _META_WRITE, "acr.manifest.update"),

@@ -22,7 +22,7 @@ EXPECTED_METHODS = {
     Endpoint.ACR_MANIFEST: {"GET", "PATCH"},
 }
 
-REPOSITORY_ACTIONS = {"pull", "push", "delete", "metadata_read", "metadata_write"}
+REPOSITORY_ACTIONS = {"pull", "push", "delete", "untag", "metadata_read", "metadata_write"}
 
 
 def test_every_endpoint_serves_exactly_its_methods() -> None:
@@ -61,7 +61,8 @@ def test_reads_need_pull_writes_push_deletes_delete() -> None:
     for method in ("GET", "PATCH", "PUT", "DELETE"):
         assert actions(Endpoint.UPLOAD, method) == {"push"}
     assert actions(Endpoint.MANIFEST, "DELETE") == {"delete"}
-    assert actions(Endpoint.ACR_TAG, "DELETE") == {"delete"}
+    assert actions(Endpoint.ACR_TAG, "DELETE") == {"untag"}
+    assert ROUTES[Endpoint.ACR_TAG, "DELETE"].access.challenge == ("delete",)  # type: ignore[union-attr]
     assert actions(Endpoint.ACR_TAG, "PATCH") == {"metadata_write"}
     assert actions(Endpoint.ACR_MANIFESTS, "GET") == {"metadata_read"}
     tags = ROUTES[Endpoint.TAGS, "GET"].access
