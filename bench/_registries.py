@@ -1,7 +1,8 @@
 """Starting the registries side by side: Cerulean, Debian's CNCF distribution (docker-registry), and a sink.
 
 Each runs as a subprocess on an ephemeral loopback port with a fresh data directory, and is ready once
-`GET /v2/` answers 200.
+`GET /v2/` answers (200, or 401 where authentication is required: Cerulean). Cerulean's admin account is
+turned on and its credentials kept in `Registry.auth`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from typing import Self
 
 import httpx
 
+from bench._auth import enable_admin
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 # How Cerulean is started: the one place to adjust when its command line changes. `--cerulean-cmd` overrides
@@ -40,6 +43,15 @@ class Registry:
     name: str
     url: str
     process: subprocess.Popen[bytes]
+    auth: tuple[str, str] | None = None  # Basic credentials, where the registry needs them
+
+    @property
+    def auth_url(self) -> str:
+        """`url` with the credentials in it (curl and the transfer client send them as Basic)."""
+        if self.auth is None:
+            return self.url
+        scheme, rest = self.url.split("://", 1)
+        return f"{scheme}://{self.auth[0]}:{self.auth[1]}@{rest}"
 
     def rss_bytes(self) -> int:
         """Resident memory of the server and any children it forked, from /proc."""
@@ -93,7 +105,7 @@ def _wait_ready(
             tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
             raise RuntimeError(f"{name} exited with {process.returncode} before answering:\n{tail}")
         try:
-            if httpx.get(f"{url}/v2/", timeout=2).status_code == 200:
+            if httpx.get(f"{url}/v2/", timeout=2).status_code in {200, 401}:
                 return
         except httpx.HTTPError:
             pass
@@ -126,7 +138,10 @@ def start_cerulean(data_dir: Path, command: str = CERULEAN_CMD, name: str = "cer
     port = free_port()
     store = data_dir / "data"
     line = command.format(cerulean=CERULEAN_BIN, data_dir=store, host="127.0.0.1", port=port)
-    return _launch(name, shlex.split(line), data_dir, port)
+    registry = _launch(name, shlex.split(line), data_dir, port)
+    if (store / "registry.db").exists():  # a Cerulean (not `--cerulean-as-distribution`)
+        registry.auth = enable_admin(store)
+    return registry
 
 
 def start_distribution(data_dir: Path, name: str = "distribution") -> Registry:

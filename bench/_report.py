@@ -37,8 +37,9 @@ ROWS = (
     Row("push chunked, 8 MiB PATCHes (GB/s)", "push_chunked_gbps", "push_chunked_ratio", ">= 2.0",
         _at_least("push_chunked_ratio", 2.0)),
     Row("pull (GB/s)", "pull_gbps", "pull_ratio", ">= 1.2", _at_least("pull_ratio", 1.2)),
-    Row("manifest GET by tag, 64 conns (req/s)", "manifest_get_rps", "manifest_get_ratio", ">= 8.0",
-        _at_least("manifest_get_ratio", 8.0)),
+    Row("manifest GET by tag, bearer, 64 conns (req/s)", "manifest_get_rps", "authed_manifest_get_ratio",
+        ">= 8.0",
+        _at_least("authed_manifest_get_ratio", 8.0)),
     Row("manifest GET p99 (ms)", "manifest_get_p99_ms", "", "lower", _lower_p99),
 )  # fmt: skip
 
@@ -77,5 +78,9 @@ def table(figures: dict[str, float], heading: str) -> list[str]:
 def emit(figures: dict[str, float], heading: str) -> None:
     """The table, a blank line, then exactly one `name=value` line per figure, the very last lines."""
     print("\n".join(["", *table(figures, heading), ""]))
-    for name, value in figures.items():
+    last = ("authed_manifest_get_ratio", "token_grants_per_s")
+    for name, value in [
+        *((n, v) for n, v in figures.items() if n not in last),
+        *((n, figures[n]) for n in last if n in figures),
+    ]:
         print(f"{name}={value:.3f}")

@@ -7,6 +7,7 @@ against a sink server in the same run (`push_client_ceiling_gbps`).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import http.client
 import os
@@ -16,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 CHUNK = 8 << 20
 SUFFIX = 16  # the last bytes of the blob, rewritten per run so every push is content no registry has seen
@@ -61,9 +62,29 @@ def make_blob(path: Path, size: int) -> TestBlob:
     return TestBlob(path, size, _prefix_hash=hasher).vary(0)
 
 
+class _BasicConnection(http.client.HTTPConnection):
+    """A connection that sends Basic credentials with every request."""
+
+    def __init__(self, host: str, port: int | None, authorization: str) -> None:
+        super().__init__(host, port, timeout=600)
+        self._authorization = authorization
+
+    def putrequest(
+        self, method: str, url: str, skip_host: bool = False, skip_accept_encoding: bool = False
+    ) -> None:
+        """Start a request and add the Authorization header."""
+        super().putrequest(method, url, skip_host=skip_host, skip_accept_encoding=skip_accept_encoding)
+        self.putheader("Authorization", self._authorization)
+
+
 def _connection(url: str) -> http.client.HTTPConnection:
+    """A connection to `url`; credentials in the URL (user:password@) are sent as Basic."""
     parts = urlsplit(url)
-    return http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=600)
+    host = parts.hostname or "127.0.0.1"
+    if parts.username is None:
+        return http.client.HTTPConnection(host, parts.port, timeout=600)
+    token = base64.b64encode(f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode()).decode()
+    return _BasicConnection(host, parts.port, f"Basic {token}")
 
 
 def _expect(response: http.client.HTTPResponse, status: int, what: str) -> None:

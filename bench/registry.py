@@ -1,16 +1,20 @@
 """Cerulean against CNCF distribution (Debian's docker-registry 2.8), side by side in one run.
 
-    python -m bench.registry [--quick] [--only client,push,chunked,pull,manifest,rss] [--runs 3]
+    python -m bench.registry [--quick] [--only client,push,chunked,pull,manifest,tokens,rss] [--runs 3]
 
 Figures (transfers: the median of `--runs`, or the best with `--stat best`; the registries take turns):
   push_monolithic   1 GiB blob, POST then one PUT with the whole body (GB/s)
   push_chunked      1 GiB blob, PATCH 8 MiB chunks with Content-Range, then PUT ?digest= (GB/s)
   pull              1 GiB blob GET, curl to /dev/null (GB/s)
-  manifest_get      GET manifest by tag, wrk -t1 -c64 for 10 s: requests/s and p99 (ms)
+  manifest_get      GET manifest by tag, wrk -t1 -c64 for 10 s: requests/s and p99 (ms); Cerulean's
+                    requests carry a bearer token from /oauth2/token, distribution runs without auth
+  token_grants      Cerulean only: POST /oauth2/token refresh grants/s with 1,000 role assignments
   upload_10gib      a 10 GiB upload generated on the fly: the server's peak RSS growth (MiB)
   client            the push client into a discard server: its own ceiling (GB/s)
 
-Ratios are Cerulean / distribution. The last lines are `name=value`, one per figure.
+Cerulean's uploads and pulls send the admin account's Basic credentials (it serves nothing without).
+Ratios are Cerulean / distribution. The last lines are `name=value`, one per figure, ending with
+`authed_manifest_get_ratio` and `token_grants_per_s`.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from pathlib import Path
 import httpx
 
 from bench import _transfer as transfer
+from bench._auth import access_token
 from bench._registries import (
     CERULEAN_CMD,
     Registry,
@@ -42,11 +47,12 @@ from bench._registries import (
     start_sink,
 )
 from bench._report import emit
+from bench._tokens import token_figures
 from bench._wrk import run_wrk
 
 GIB = 1 << 30
 MIB = 1 << 20
-ALL = ("client", "push", "chunked", "pull", "manifest", "rss")
+ALL = ("client", "push", "chunked", "pull", "manifest", "tokens", "rss")
 MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json"
 Measure = Callable[[Registry], float]
 Starter = Callable[[Path], Registry]
@@ -116,7 +122,7 @@ def client_figures(root: Path, blob: transfer.TestBlob, runs: Runs) -> dict[str,
         for kind, push in (("monolithic", transfer.push_monolithic), ("chunked", transfer.push_chunked)):
 
             def measure(registry: Registry, push: Callable[..., float] = push) -> float:
-                return push(registry.url, "sink", blob)
+                return push(registry.auth_url, "sink", blob)
 
             rate = transfer_gbps([sink], runs, blob.size, f"client {kind}", measure)
             figures[f"push_{kind}_client_ceiling_gbps"] = rate["sink"]
@@ -139,7 +145,7 @@ def push_figures(
             continue
 
         def measure(registry: Registry, push: Callable[..., float] = push) -> float:
-            return push(registry.url, fresh_repository(), blob.vary(next(counter)))
+            return push(registry.auth_url, fresh_repository(), blob.vary(next(counter)))
 
         for name, rate in transfer_gbps(registries, runs, blob.size, f"push {kind}", measure).items():
             figures[f"push_{kind}_gbps_{name}"] = rate
@@ -150,10 +156,10 @@ def pull_figures(registries: list[Registry], blob: transfer.TestBlob, runs: Runs
     """The same new blob pushed to both, one untimed pull each (page cache warm for both), then timed."""
     blob.vary(0)
     for registry in registries:
-        transfer.push_monolithic(registry.url, "bench/pull", blob)
-        transfer.pull(registry.url, "bench/pull", blob)
+        transfer.push_monolithic(registry.auth_url, "bench/pull", blob)
+        transfer.pull(registry.auth_url, "bench/pull", blob)
     rates = transfer_gbps(
-        registries, runs, blob.size, "pull", lambda r: transfer.pull(r.url, "bench/pull", blob)
+        registries, runs, blob.size, "pull", lambda r: transfer.pull(r.auth_url, "bench/pull", blob)
     )
     return {f"pull_gbps_{name}": rate for name, rate in rates.items()}
 
@@ -162,7 +168,7 @@ def push_small_image(registry: Registry, repository: str) -> str:
     """A config, one layer and an OCI manifest tagged `latest`; returns the manifest digest."""
     config = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers"}}).encode()
     layer = uuid.uuid4().bytes * 1024
-    with httpx.Client(base_url=registry.url) as client:
+    with httpx.Client(base_url=registry.url, auth=registry.auth) as client:
         descriptors = []
         for data, media_type in (
             (config, "application/vnd.oci.image.config.v1+json"),
@@ -189,9 +195,10 @@ def push_small_image(registry: Registry, repository: str) -> str:
         )
 
 
-def wrk(url: str, seconds: int, connections: int = 64) -> tuple[float, float]:
+def wrk(url: str, seconds: int, headers: dict[str, str], connections: int = 64) -> tuple[float, float]:
     """Requests/s and p99 latency (ms) of a manifest GET."""
-    return run_wrk(url, seconds, connections, ["-H", f"Accept: {MANIFEST_TYPE}"])
+    extra = [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
+    return run_wrk(url, seconds, connections, extra)
 
 
 def manifest_figures(registries: list[Registry], seconds: int) -> dict[str, float]:
@@ -200,11 +207,15 @@ def manifest_figures(registries: list[Registry], seconds: int) -> dict[str, floa
     for registry in registries:
         digest = push_small_image(registry, "bench/manifest")
         url = f"{registry.url}/v2/bench/manifest/manifests/latest"
-        check = httpx.get(url, headers={"Accept": MANIFEST_TYPE})
+        headers = {"Accept": MANIFEST_TYPE}
+        if registry.auth is not None:  # Cerulean: a bearer token, as every client presents after login
+            token = access_token(registry.url, registry.auth, "repository:bench/manifest:pull")
+            headers["Authorization"] = f"Bearer {token}"
+        check = httpx.get(url, headers=headers)
         if check.status_code != 200 or "sha256:" + hashlib.sha256(check.content).hexdigest() != digest:
             raise RuntimeError(f"{registry.name}: GET {url} is {check.status_code}, not 200 with {digest}")
-        wrk(url, 2)  # warm-up: connections, caches
-        rate, p99 = wrk(url, seconds)
+        wrk(url, 2, headers)  # warm-up: connections, caches
+        rate, p99 = wrk(url, seconds, headers)
         log(f"  manifest GET {registry.name}: {rate:,.0f} req/s, p99 {p99:.2f} ms")
         figures[f"manifest_get_rps_{registry.name}"] = rate
         figures[f"manifest_get_p99_ms_{registry.name}"] = p99
@@ -221,7 +232,7 @@ def rss_figures(starters: list[Starter], root: Path, size: int) -> dict[str, flo
         registry = start(data_dir)
         try:
             with RssSampler(registry) as sampler:
-                seconds = transfer.push_streamed(registry.url, "bench/stream", size)
+                seconds = transfer.push_streamed(registry.auth_url, "bench/stream", size)
         finally:
             registry.stop()
             shutil.rmtree(data_dir, ignore_errors=True)  # gigabytes: free them now
@@ -239,7 +250,7 @@ def ratios(figures: dict[str, float]) -> dict[str, float]:
         ("push_monolithic_gbps", "push_monolithic_ratio"),
         ("push_chunked_gbps", "push_chunked_ratio"),
         ("pull_gbps", "pull_ratio"),
-        ("manifest_get_rps", "manifest_get_ratio"),
+        ("manifest_get_rps", "authed_manifest_get_ratio"),
     ):
         ours, theirs = figures.get(f"{key}_cerulean"), figures.get(f"{key}_distribution")
         if ours is not None and theirs:
@@ -314,6 +325,10 @@ def measure_all(
         blob.path.unlink()
     if "manifest" in which:
         figures |= manifest_figures(registries, sizes.wrk_seconds)
+    if "tokens" in which and registries[-1].auth is not None:
+        log("token grants: 1,000 role assignments, then wrk on the refresh grant")
+        figures |= token_figures(registries[-1], root / "cerulean" / "data", root, sizes.wrk_seconds)
+        log(f"  {figures['token_grants_per_s']:,.0f} grants/s, p99 {figures['token_grants_p99_ms']:.2f} ms")
     if "rss" in which:
         start_distribution_side, start_cerulean_side = starters(args)
         sides = (
