@@ -40,6 +40,7 @@ class BatchWriter(Generic[T]):
         self._pending: list[T] = []
         self._wake = asyncio.Event()
         self._flusher: asyncio.Task[None] | None = None
+        self._stopping = False
 
     def start(self) -> None:
         """Write in batches from now on (call on the running event loop)."""
@@ -47,12 +48,13 @@ class BatchWriter(Generic[T]):
             self._flusher = asyncio.create_task(self._flush_forever(), name=f"cerulean-{self._name}")
 
     async def stop(self) -> None:
-        """Stop batching and write whatever is queued."""
+        """Stop batching and write whatever is queued (a write in progress finishes first, never cut)."""
         if self._flusher is not None:
-            self._flusher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._flusher
+            self._stopping = True
+            self._wake.set()
+            await self._flusher
             self._flusher = None
+            self._stopping = False
         await self.flush()
 
     async def flush(self) -> None:
@@ -71,7 +73,7 @@ class BatchWriter(Generic[T]):
             self._wake.set()
 
     async def _flush_forever(self) -> None:
-        while True:
+        while not self._stopping:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._flush_seconds)
             self._wake.clear()

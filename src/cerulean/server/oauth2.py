@@ -32,11 +32,14 @@ _log = structlog.get_logger("cerulean.oauth2")
 
 
 def caller_info(request: Request) -> CallerInfo:
-    """Address, user agent and correlation id of a request, for audit records."""
+    """Address, user agent and correlation id of a request, for audit records (one pass, no copies)."""
+    scope = request.scope
+    client = scope.get("client")
+    agent = next((value for name, value in scope["headers"] if name == b"user-agent"), b"")
     return CallerInfo(
-        request.client.host if request.client else "",
-        request.headers.get("user-agent", ""),
-        request.scope.get("state", {}).get("correlation_id", ""),
+        client[0] if client else "",
+        agent.decode("latin-1")[:512],
+        scope.get("state", {}).get("correlation_id", ""),
     )
 
 

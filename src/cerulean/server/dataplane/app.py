@@ -22,6 +22,7 @@ from cerulean.server.dataplane.context import RequestContext
 from cerulean.server.dataplane.paths import Endpoint, match_path
 from cerulean.server.dataplane.routes import ROUTES
 from cerulean.server.errors import EndpointUnknownError, internal_error, oci_error
+from cerulean.server.oauth2 import caller_info
 
 if TYPE_CHECKING:
     from starlette.types import Receive, Scope, Send
@@ -53,6 +54,7 @@ _AUDITED: Final = {
 
 
 _FIRST_ERROR_STATUS: Final = 400
+_RECORDED_HEADERS: Final = frozenset({b"docker-content-digest", b"content-type", b"content-length"})
 
 
 def _is_digest(reference: str) -> bool:
@@ -119,10 +121,12 @@ class DataPlane:
         assert self._clock is not None  # set with the recorder in build_app
         state = request.scope.get("state", {})
         principal = principal or state.get("principal")
+        caller = caller_info(request)
         reference = match.argument
         if operation == "Delete" and match.endpoint is Endpoint.MANIFEST and not _is_digest(reference):
             operation = "Untag"
-        digest = response.headers.get("docker-content-digest", "") or (
+        sent = {name: value for name, value in response.raw_headers if name in _RECORDED_HEADERS}
+        digest = sent.get(b"docker-content-digest", b"").decode() or (
             reference if _is_digest(reference) else ""
         )
         ok = response.status_code < _FIRST_ERROR_STATUS
@@ -137,17 +141,17 @@ class DataPlane:
                 identity=principal.object_id if principal else "",
                 identity_kind=principal.kind.value if principal else "",
                 tenant_id=principal.tenant_id if principal else "",
-                caller_ip=request.client.host if request.client else "",
-                user_agent=request.headers.get("user-agent", "")[:512],
-                correlation_id=state.get("correlation_id", ""),
+                caller_ip=caller.ip,
+                user_agent=caller.user_agent,
+                correlation_id=caller.correlation_id,
                 result_type="Succeeded" if ok else "Failed",
                 result_description=str(response.status_code),
                 reason=refused[:512],
                 repository=match.name,
                 tag="" if _is_digest(reference) else reference[:128],
                 digest=digest[:160],
-                media_type=response.headers.get("content-type", "")[:256] if ok else "",
-                size=int(response.headers.get("content-length", "0") or 0) if ok else 0,
+                media_type=sent.get(b"content-type", b"").decode()[:256] if ok else "",
+                size=int(sent.get(b"content-length", b"0") or 0) if ok else 0,
                 duration_ms=int((time.monotonic() - started) * 1000),
             )
         )

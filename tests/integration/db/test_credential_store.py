@@ -1,0 +1,76 @@
+"""The registry's credential store and audit log, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+
+import pytest
+
+from cerulean.audit import AUDIT_VERSION, AuditCategory, AuditEvent, AuditQuery
+from cerulean.auth.models import AdminPassword, StoredScopeMap, StoredToken, TokenPassword, TokenState
+from cerulean.db import Database, SqlAuditLog, SqlCredentialStore, migrate
+
+pytestmark = pytest.mark.anyio
+
+T0 = dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    db = Database(database_url)
+    await migrate(db)
+    try:
+        yield db
+    finally:
+        await db.dispose()
+
+
+async def test_every_write_bumps_the_policy_version_and_upserts(database: Database) -> None:
+    store = SqlCredentialStore(database)
+    registry = f"reg{T0.microsecond}{id(store) % 100000}"
+    version = await store.policy_version()
+    await store.put_admin_password(AdminPassword(registry, "password", b"sealed-1", T0))
+    await store.put_admin_password(AdminPassword(registry, "password", b"sealed-2", T0))
+    assert [(p.name, p.sealed_value) for p in await store.admin_passwords(registry)] == [
+        ("password", b"sealed-2")
+    ]
+    await store.put_scope_map(StoredScopeMap(registry, "readers", "", ("repositories/a/content/read",), T0))
+    await store.put_token(StoredToken(registry, "bot", "readers", TokenState.ENABLED, T0))
+    await store.put_token_password(registry, "bot", TokenPassword("password1", "hash", "abc", T0, None))
+    await store.put_token(StoredToken(registry, "bot", "readers", TokenState.DISABLED, T0))
+    tokens = [t for t in await store.tokens() if t.registry == registry]
+    assert [(t.name, t.status, [p.name for p in t.passwords]) for t in tokens] == [
+        ("bot", TokenState.DISABLED, ["password1"])
+    ]
+    assert await store.policy_version() == version + 6
+    assert await store.delete_token(registry, "bot") is True
+    assert await store.delete_token(registry, "bot") is False
+    assert await store.delete_scope_map(registry, "readers") is True
+    assert [m for m in await store.scope_maps() if m.registry == registry] == []
+
+
+async def test_audit_log_filters(database: Database) -> None:
+    log = SqlAuditLog(database)
+    identity = f"id-{id(log)}"
+
+    def event(operation: str, status: str, at: dt.datetime) -> AuditEvent:
+        return AuditEvent(
+            AUDIT_VERSION, at, AuditCategory.REPOSITORY, operation, "r.example", identity, "User", "t",
+            "127.0.0.1", "ua", "c", "Succeeded" if status == "200" else "Failed", status, repository="a/b",
+        )  # fmt: skip
+
+    await log.record_audit_events(
+        [event("Pull", "200", T0), event("Push", "403", T0 + dt.timedelta(hours=1))]
+    )
+    mine = await log.audit_events(AuditQuery(identity=identity))
+    assert [e.operation for e in mine] == ["Push", "Pull"]
+    assert mine[1] == event("Pull", "200", T0)
+    assert [e.operation for e in await log.audit_events(AuditQuery(identity=identity, result="Failed"))] == [
+        "Push"
+    ]
+    assert [e.operation for e in await log.audit_events(AuditQuery(identity=identity, result="200"))] == [
+        "Pull"
+    ]
+    later = await log.audit_events(AuditQuery(identity=identity, since=T0 + dt.timedelta(minutes=30)))
+    assert [e.operation for e in later] == ["Push"]
