@@ -11,22 +11,11 @@ import datetime as dt
 
 from cerulean.access import AccessEntry, Principal, PrincipalKind
 from cerulean.auth.tokens import RegistryTokens
-from cerulean.core.clock import Clock
+from cerulean.core.clock import FixedClock
 from cerulean.db import Database, RegistrySigningKeyStore
 from cerulean.identity import KeyEncryptionKey
 from cerulean.identity.keys import KeyRing
 from support.server import shared_key_file
-
-
-class FixedClock(Clock):
-    """A clock that says what it is told."""
-
-    def __init__(self, at: dt.datetime) -> None:
-        self.at = at
-
-    def now(self) -> dt.datetime:
-        """The fixed instant."""
-        return self.at
 
 
 def mint(

@@ -26,6 +26,7 @@ from joserfc.errors import JoseError
 
 from cerulean.access import AccessEntry, Principal, PrincipalKind
 from cerulean.auth.errors import TokenInvalidError
+from cerulean.identity.encoding import b64url_decode
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -191,7 +192,7 @@ class RegistryTokens:
         if token.count(".") != _JWT_DOTS or len(token) > _MAX_TOKEN:
             raise TokenInvalidError("the token is not a JWT")
         try:
-            header = json.loads(base64.urlsafe_b64decode(token.split(".", 1)[0] + "=="))
+            header = json.loads(b64url_decode(token.split(".", 1)[0]))
         except (ValueError, UnicodeDecodeError) as exc:
             raise TokenInvalidError("the token's header is not valid") from exc
         if not isinstance(header, dict) or header.get("alg") != _ALGORITHM:
