@@ -2,37 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
-from typing import TYPE_CHECKING
-
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 
-from cerulean.arm.errors import ResourceConflictError
 from cerulean.auth.models import AdminPassword, StoredScopeMap, StoredToken, TokenPassword, TokenState
 from cerulean.db.stores.base import StoreBase
-from cerulean.db.stores.policy import bump_policy_version, read_policy_version
+from cerulean.db.stores.policy import policy_write, read_policy_version
 from cerulean.db.tables import AdminPasswordRow, ScopeMapRow, TokenPasswordRow, TokenRow
-
-if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
-    from sqlalchemy.ext.asyncio import AsyncConnection
 
 __all__ = ["SqlCredentialStore"]
 
 
 class SqlCredentialStore(StoreBase):
     """`CredentialStore` on SQLAlchemy Core; every write bumps the policy version in its transaction."""
-
-    @contextlib.asynccontextmanager
-    async def _policy_write(self) -> AsyncIterator[AsyncConnection]:
-        try:
-            async with self._db.write() as conn:
-                yield conn
-                await bump_policy_version(conn)
-        except IntegrityError as exc:
-            raise ResourceConflictError("the resource exists already, or its parent does not") from exc
 
     async def policy_version(self) -> int:
         """The current policy version."""
@@ -57,7 +38,7 @@ class SqlCredentialStore(StoreBase):
             "sealed_value": password.sealed_value,
             "created_at": password.created_at,
         }
-        async with self._policy_write() as conn:
+        async with policy_write(self._db) as conn:
             await conn.execute(self._upsert(AdminPasswordRow, ["registry_name", "name"], row))
 
     async def put_scope_map(self, scope_map: StoredScopeMap) -> None:
@@ -69,7 +50,7 @@ class SqlCredentialStore(StoreBase):
             "actions": "\n".join(scope_map.actions),
             "created_at": scope_map.created_at,
         }
-        async with self._policy_write() as conn:
+        async with policy_write(self._db) as conn:
             await conn.execute(self._upsert(ScopeMapRow, ["registry_name", "name"], row))
 
     async def delete_scope_map(self, registry: str, name: str) -> bool:
@@ -77,7 +58,7 @@ class SqlCredentialStore(StoreBase):
         statement = delete(ScopeMapRow).where(
             ScopeMapRow.registry_name == registry.lower(), ScopeMapRow.name == name
         )
-        async with self._policy_write() as conn:
+        async with policy_write(self._db) as conn:
             return bool((await conn.execute(statement)).rowcount)
 
     async def scope_maps(self) -> list[StoredScopeMap]:
@@ -105,7 +86,7 @@ class SqlCredentialStore(StoreBase):
             "status": token.status.value,
             "created_at": token.created_at,
         }
-        async with self._policy_write() as conn:
+        async with policy_write(self._db) as conn:
             await conn.execute(self._upsert(TokenRow, ["registry_name", "name"], row))
 
     async def put_token_password(self, registry: str, token: str, password: TokenPassword) -> None:
@@ -119,13 +100,13 @@ class SqlCredentialStore(StoreBase):
             "created_at": password.created_at,
             "expiry": password.expiry,
         }
-        async with self._policy_write() as conn:
+        async with policy_write(self._db) as conn:
             await conn.execute(self._upsert(TokenPasswordRow, ["registry_name", "token", "name"], row))
 
     async def delete_token(self, registry: str, name: str) -> bool:
         """Delete a token and its passwords."""
         registry = registry.lower()
-        async with self._policy_write() as conn:
+        async with policy_write(self._db) as conn:
             await conn.execute(
                 delete(TokenPasswordRow).where(
                     TokenPasswordRow.registry_name == registry, TokenPasswordRow.token == name

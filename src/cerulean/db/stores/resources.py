@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-from typing import TYPE_CHECKING
-
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
-from cerulean.arm.errors import ResourceConflictError
 from cerulean.arm.models import RegistryResource, ResourceGroup, StoredRoleAssignment, Subscription
 from cerulean.db.stores.base import StoreBase
-from cerulean.db.stores.policy import bump_policy_version
+from cerulean.db.stores.policy import policy_write
 from cerulean.db.tables import RegistryResourceRow, ResourceGroupRow, RoleAssignmentRow, SubscriptionRow
-
-if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
-    from sqlalchemy.ext.asyncio import AsyncConnection
 
 __all__ = ["SqlResourceStore"]
 
@@ -25,19 +15,9 @@ __all__ = ["SqlResourceStore"]
 class SqlResourceStore(StoreBase):
     """`ResourceStore` on SQLAlchemy Core."""
 
-    @contextlib.asynccontextmanager
-    async def _insert(self) -> AsyncIterator[AsyncConnection]:
-        """A write whose constraint violations become `ResourceConflictError`; it bumps the policy version."""
-        try:
-            async with self._db.write() as conn:
-                yield conn
-                await bump_policy_version(conn)
-        except IntegrityError as exc:
-            raise ResourceConflictError("the resource exists already, or its parent does not") from exc
-
     async def add_subscription(self, subscription: Subscription) -> None:
         """Create a subscription."""
-        async with self._insert() as conn:
+        async with policy_write(self._db) as conn:
             await conn.execute(
                 insert(SubscriptionRow).values(
                     id=subscription.id,
@@ -56,7 +36,7 @@ class SqlResourceStore(StoreBase):
 
     async def add_resource_group(self, group: ResourceGroup) -> None:
         """Create a resource group."""
-        async with self._insert() as conn:
+        async with policy_write(self._db) as conn:
             await conn.execute(
                 insert(ResourceGroupRow).values(
                     subscription_id=group.subscription_id,
@@ -80,7 +60,7 @@ class SqlResourceStore(StoreBase):
     async def add_registry(self, registry: RegistryResource) -> None:
         """Create a registry resource."""
         r = registry
-        async with self._insert() as conn:
+        async with policy_write(self._db) as conn:
             await conn.execute(
                 insert(RegistryResourceRow).values(
                     name=r.name,
@@ -100,7 +80,7 @@ class SqlResourceStore(StoreBase):
     async def update_registry(self, registry: RegistryResource) -> None:
         """Replace a registry's settings."""
         r = registry
-        async with self._insert() as conn:
+        async with policy_write(self._db) as conn:
             await conn.execute(
                 update(RegistryResourceRow)
                 .where(RegistryResourceRow.name == r.name)
@@ -138,7 +118,7 @@ class SqlResourceStore(StoreBase):
     async def add_role_assignment(self, assignment: StoredRoleAssignment) -> None:
         """Store a role assignment."""
         a = assignment
-        async with self._insert() as conn:
+        async with policy_write(self._db) as conn:
             await conn.execute(
                 insert(RoleAssignmentRow).values(
                     id=a.id,
@@ -175,7 +155,7 @@ class SqlResourceStore(StoreBase):
 
     async def delete_role_assignment(self, assignment_id: str) -> bool:
         """Delete a role assignment."""
-        async with self._insert() as conn:
+        async with policy_write(self._db) as conn:
             result = await conn.execute(
                 delete(RoleAssignmentRow).where(RoleAssignmentRow.id == assignment_id.lower())
             )
