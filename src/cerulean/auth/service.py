@@ -4,20 +4,13 @@
     /oauth2/token      refresh token │ password grant │ Basic │ nobody ──► 75-minute access token
     /v2, /acr/v1       Bearer access token │ Basic ──► the route's need met, or 401/403
 
-Who a credential names (`authenticate_basic`): the null GUID with a registry token, the registry's
-name (the admin account, while enabled), an application id with a client secret (a service
-principal: the secret is checked by the identity provider, as ACR asks Entra), or a
-repository-scoped token's name with one of its passwords. What the caller gets is always the access
-engine's `grant` over the requested scopes, in the registry's permission mode; a token minted under
-the other mode is refused. Every attempt, allowed or refused, is recorded as a login event.
+Who a credential names is `cerulean.auth.credentials`' business. What the caller gets is always the
+access engine's `grant` over the requested scopes, in the registry's permission mode. Every attempt,
+allowed or refused, is recorded as a login event.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hmac
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
@@ -25,7 +18,6 @@ from cerulean.access import (
     AccessEntry,
     Operation,
     Principal,
-    PrincipalKind,
     Resource,
     decide,
     grant,
@@ -33,49 +25,32 @@ from cerulean.access import (
 )
 from cerulean.access.errors import InvalidRequestedScopeError
 from cerulean.audit import AUDIT_VERSION, AuditCategory, AuditEvent
+from cerulean.auth.credentials import CredentialChecks, parse_basic
 from cerulean.auth.errors import (
     AuthError,
     CredentialsRefusedError,
     ExchangeForbiddenError,
     InvalidTokenRequestError,
-    TokenInvalidError,
 )
-from cerulean.auth.models import admin_password_binding
 from cerulean.auth.scopes import split_scopes
 from cerulean.auth.tokens import TokenKind
-from cerulean.identity.errors import EntraError
-from cerulean.identity.grants import TokenRequest
-from cerulean.identity.tokens import TokenRejectedError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from cerulean.access import RegistryContext
-    from cerulean.arm.models import RegistryResource
     from cerulean.audit import AuditRecorder
+    from cerulean.auth.credentials import Authenticated
     from cerulean.auth.interfaces import CredentialStore
-    from cerulean.auth.policy import PolicyCache, PolicyView
-    from cerulean.auth.tokens import RegistryClaims, RegistryTokens
+    from cerulean.auth.policy import PolicyCache
+    from cerulean.auth.tokens import RegistryTokens
     from cerulean.core.clock import Clock
     from cerulean.identity import IdentityProvider, KeyEncryptionKey
     from cerulean.identity.secrets import ProvenSecrets
 
-__all__ = ["NULL_GUID", "Authenticated", "CallerInfo", "RegistryAuth", "ScopeNeed", "Verdict"]
+__all__ = ["CallerInfo", "RegistryAuth", "ScopeNeed", "Verdict"]
 
-NULL_GUID: Final = "00000000-0000-0000-0000-000000000000"
-REGISTRY_AUDIENCE: Final = "https://containerregistry.azure.net"
-ARM_AUDIENCES: Final = frozenset(
-    {
-        "https://management.azure.com",
-        "https://management.azure.com/",
-        "https://management.core.windows.net",
-        "https://management.core.windows.net/",
-    }
-)
-_GUID: Final = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _DEPRECATED_GRANTS: Final = frozenset({"access_token_refresh_token", "refresh_token"})
 _MAX_FIELD: Final = 16 * 1024
-_MAX_USERNAME: Final = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,18 +73,6 @@ class ScopeNeed:
 
 
 @dataclass(frozen=True, slots=True)
-class Authenticated:
-    """A caller the token service recognised, in one registry."""
-
-    principal: Principal
-    view: PolicyView
-    registry: RegistryResource
-    context: RegistryContext
-    jti: str = ""
-    ceiling: tuple[AccessEntry, ...] | None = None  # a registry access token used as a password
-
-
-@dataclass(frozen=True, slots=True)
 class Verdict:
     """The data plane's answer: who is calling, and whether every need is met."""
 
@@ -117,20 +80,6 @@ class Verdict:
     jti: str
     missing: ScopeNeed | None  # the first need without an entry for its resource (→ 401)
     denied: ScopeNeed | None  # the first need whose entry lacks the action (→ 403)
-
-
-def _basic(header: str) -> tuple[str, str] | None:
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() != "basic":
-        return None
-    try:
-        decoded = base64.b64decode(value.strip(), validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError):
-        raise CredentialsRefusedError("the Basic credentials are not base64 of user:password") from None
-    username, sep, password = decoded.partition(":")
-    if not sep:
-        raise CredentialsRefusedError("the Basic credentials have no ':'")
-    return username, password
 
 
 def _field(form: Mapping[str, str], name: str) -> str:
@@ -193,14 +142,12 @@ class RegistryAuth:
         audit: AuditRecorder,
         clock: Clock,
     ) -> None:
-        self.registry_name = registry_name
         self.login_server = login_server
-        self._policy = policy
+        self._credentials = CredentialChecks(
+            registry_name=registry_name, policy=policy, tokens=tokens, identity=identity, secrets=secrets,
+            kek=kek, admin_passwords=admin_passwords, clock=clock,
+        )  # fmt: skip
         self._tokens = tokens
-        self._identity = identity
-        self._secrets = secrets
-        self._kek = kek
-        self._admin_passwords = admin_passwords
         self._audit = audit
         self._clock = clock
 
@@ -221,10 +168,9 @@ class RegistryAuth:
             entra_token = _field(form, "access_token")
             if not entra_token:
                 raise InvalidTokenRequestError("no access_token", "the access_token field is required")
-            view = await self._policy.current()
-            registry, context = self._registry(view)
-            principal = await self._entra_principal(entra_token, registry, context, _field(form, "tenant"))
-            snapshot = view.snapshot
+            who = await self._credentials.entra(entra_token, _field(form, "tenant"))
+            principal, registry, context = who.principal, who.registry, who.context
+            snapshot = who.view.snapshot
             reaching = snapshot.applicable(snapshot.principal_ids(principal), context.resource_id)
             if not reaching:
                 raise ExchangeForbiddenError(
@@ -253,16 +199,17 @@ class RegistryAuth:
                 refresh = _field(form, "refresh_token")
                 if not refresh:
                     raise InvalidTokenRequestError("no refresh_token", "the refresh_token field is required")
-                who = await self._from_registry_token(refresh, (TokenKind.REFRESH,))
+                who = await self._credentials.registry_token(refresh, (TokenKind.REFRESH,))
             elif grant_type in ("password", ""):
                 username, password = _field(form, "username"), _field(form, "password")
                 if not username and not password and authorization:
-                    basic = _basic(authorization)
+                    basic = parse_basic(authorization)
                     if basic is not None:
                         username, password = basic
                 if not username and not password and grant_type == "":
                     raise InvalidTokenRequestError("no grant", "grant_type is required")
-                who = await (self.authenticate_basic(username, password) if username else self._anonymous())
+                checks = self._credentials
+                who = await (checks.basic(username, password) if username else checks.anonymous())
             else:
                 message = f"unsupported grant_type '{grant_type[:64]}'; use refresh_token or password"
                 raise InvalidTokenRequestError(message, message)
@@ -282,13 +229,13 @@ class RegistryAuth:
         """Who the request's credentials name and whether they meet `needs` (`AuthError` if none/invalid)."""
         scheme, _, value = authorization.partition(" ")
         if scheme.lower() == "bearer":
-            claims = await self._access_token(value.strip())
-            return self._verdict(claims.principal, claims.jti, claims.access, needs)
-        basic = _basic(authorization)
+            who = await self._credentials.registry_token(value.strip(), (TokenKind.ACCESS,))
+            return self._verdict(who.principal, who.jti, who.ceiling or (), needs)
+        basic = parse_basic(authorization)
         if basic is None:
             raise CredentialsRefusedError("no credentials")
         try:
-            who = await self.authenticate_basic(*basic)
+            who = await self._credentials.basic(*basic)
         except AuthError as error:
             await self._login("basic", None, caller, error=error)
             raise
@@ -298,14 +245,6 @@ class RegistryAuth:
             actions = sorted(_as_requested(need.actions | (need.alternative or frozenset())))
             requested.append(f"{need.resource_type}:{need.name}:{','.join(actions)}")
         return self._verdict(who.principal, "", self._grant(who, requested), needs)
-
-    async def _access_token(self, token: str) -> RegistryClaims:
-        claims = await self._tokens.verify(token, TokenKind.ACCESS)
-        view = await self._policy.current()
-        _, context = self._registry(view)
-        if claims.mode != context.mode.value:
-            raise TokenInvalidError("the token was minted under the registry's previous permission mode")
-        return claims
 
     def _verdict(
         self, principal: Principal, jti: str, access: Sequence[AccessEntry], needs: Sequence[ScopeNeed]
@@ -319,130 +258,6 @@ class RegistryAuth:
         return Verdict(principal, jti, None, None)
 
     # -- credentials --------------------------------------------------------------------------------
-
-    async def authenticate_basic(self, username: str, password: str) -> Authenticated:
-        """The caller a username and password name (`CredentialsRefusedError` if none)."""
-        if len(username) > _MAX_USERNAME or len(password) > _MAX_FIELD:
-            raise CredentialsRefusedError("credentials too long")
-        if username == NULL_GUID:
-            return await self._from_registry_token(password, (TokenKind.REFRESH, TokenKind.ACCESS))
-        view = await self._policy.current()
-        registry, context = self._registry(view)
-        if username.lower() == registry.name.lower():
-            return await self._admin(view, registry, context, password)
-        if _GUID.fullmatch(username):
-            principal = await self._service_principal(username.lower(), password, context)
-            return Authenticated(principal, view, registry, context)
-        return await self._repository_token(view, registry, context, username, password)
-
-    async def _anonymous(self) -> Authenticated:
-        view = await self._policy.current()
-        registry, context = self._registry(view)
-        if not registry.anonymous_pull_enabled:
-            raise CredentialsRefusedError("anonymous pull is not enabled on this registry")
-        return Authenticated(Principal(PrincipalKind.ANONYMOUS), view, registry, context)
-
-    async def _admin(
-        self, view: PolicyView, registry: RegistryResource, context: RegistryContext, password: str
-    ) -> Authenticated:
-        if not registry.admin_user_enabled:
-            raise CredentialsRefusedError("the admin account is disabled")
-        for stored in await self._admin_passwords.admin_passwords(registry.name):
-            value = self._kek.open(admin_password_binding(registry.name, stored.name), stored.sealed_value)
-            if hmac.compare_digest(value, password.encode()):
-                principal = Principal(
-                    PrincipalKind.ADMIN, registry.name, context.tenant_id, display_name=registry.name
-                )
-                return Authenticated(principal, view, registry, context)
-        raise CredentialsRefusedError("wrong admin password")
-
-    async def _repository_token(
-        self, view: PolicyView, registry: RegistryResource, context: RegistryContext, name: str, password: str
-    ) -> Authenticated:
-        stored = view.tokens.get((registry.name.lower(), name.lower()))
-        if stored is None:
-            raise CredentialsRefusedError("no such token or admin account")
-        now = self._clock.now()
-        for candidate in stored.passwords:
-            if candidate.hint != password[:3] or not await self._secrets.verify(
-                candidate.secret_hash, password
-            ):
-                continue
-            if not candidate.is_valid_at(now):
-                raise CredentialsRefusedError(f"token {stored.name} {candidate.name} has expired")
-            if stored.status.value != "enabled":
-                raise CredentialsRefusedError(f"token {stored.name} is disabled")
-            principal = Principal(
-                PrincipalKind.TOKEN, stored.name, context.tenant_id, display_name=stored.name
-            )
-            return Authenticated(principal, view, registry, context)
-        raise CredentialsRefusedError(f"wrong password for token {stored.name}")
-
-    async def _service_principal(self, client_id: str, secret: str, context: RegistryContext) -> Principal:
-        """ACR exchanges an application id and secret with Entra itself; so does Cerulean."""
-        request = TokenRequest(
-            context.tenant_id,
-            {
-                "grant_type": "client_credentials",
-                "client_id": client_id,
-                "client_secret": secret,
-                "scope": f"{REGISTRY_AUDIENCE}/.default",
-            },
-            "",
-            "",
-        )
-        try:
-            body = await self._identity.tokens.token(request)
-            identity = await self._identity.verifier.verify(
-                str(body["access_token"]), frozenset({REGISTRY_AUDIENCE})
-            )
-        except EntraError as error:
-            raise CredentialsRefusedError(f"service principal sign-in refused: {error.reason}") from None
-        return self._principal_of(identity.object_id, identity.tenant_id, identity.kind, identity.claims)
-
-    async def _entra_principal(
-        self, token: str, registry: RegistryResource, context: RegistryContext, tenant: str
-    ) -> Principal:
-        audiences = {REGISTRY_AUDIENCE, f"{REGISTRY_AUDIENCE}/"}
-        if registry.arm_audience_enabled:
-            audiences |= ARM_AUDIENCES
-        try:
-            identity = await self._identity.verifier.verify(token, frozenset(audiences))
-        except (EntraError, TokenRejectedError) as error:
-            raise CredentialsRefusedError(f"the Entra token was refused: {error.reason}") from None
-        if identity.tenant_id.lower() != context.tenant_id or (
-            tenant and tenant.lower() != context.tenant_id
-        ):
-            raise CredentialsRefusedError("the Entra token is from another tenant than the registry's")
-        return self._principal_of(identity.object_id, identity.tenant_id, identity.kind, identity.claims)
-
-    @staticmethod
-    def _principal_of(object_id: str, tenant_id: str, kind: str, claims: Mapping[str, object]) -> Principal:
-        if kind == "user":
-            principal_kind = PrincipalKind.USER
-        elif claims.get("xms_mirid"):
-            principal_kind = PrincipalKind.MANAGED_IDENTITY
-        else:
-            principal_kind = PrincipalKind.SERVICE_PRINCIPAL
-        name = str(claims.get("upn") or claims.get("appid") or object_id)
-        return Principal(principal_kind, object_id, tenant_id, display_name=name)
-
-    async def _from_registry_token(self, token: str, kinds: tuple[str, ...]) -> Authenticated:
-        claims: RegistryClaims | None = None
-        for kind in kinds:
-            try:
-                claims = await self._tokens.verify(token, kind)
-                break
-            except TokenInvalidError:
-                if kind == kinds[-1]:
-                    raise
-        assert claims is not None  # the loop either set it or raised
-        view = await self._policy.current()
-        registry, context = self._registry(view)
-        if claims.mode != context.mode.value:
-            raise TokenInvalidError("the token was minted under the registry's previous permission mode")
-        ceiling = claims.access if claims.kind == TokenKind.ACCESS else None
-        return Authenticated(claims.principal, view, registry, context, claims.jti, ceiling)
 
     # -- granting -----------------------------------------------------------------------------------
 
@@ -480,12 +295,6 @@ class RegistryAuth:
             raise InvalidTokenRequestError(
                 f"unknown service {service[:100]!r}", f"this registry's service is '{self.login_server}'"
             )
-
-    def _registry(self, view: PolicyView) -> tuple[RegistryResource, RegistryContext]:
-        found = view.registry(self.registry_name)
-        if found is None:
-            raise CredentialsRefusedError(f"registry {self.registry_name} does not exist")
-        return found
 
     async def _login(
         self,
