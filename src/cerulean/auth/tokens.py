@@ -170,7 +170,7 @@ class RegistryTokens:
 
     async def verify(self, token: str, kind: str) -> RegistryClaims:
         """The claims of a valid, unexpired `kind` token for this login server; `TokenInvalidError` if not."""
-        now = int(self._clock.now().timestamp())
+        now = int(self._clock.seconds())
         known = self._verified.get(token)
         if known is None:
             known = await self._verify_signature(token)

@@ -13,6 +13,7 @@ import uvicorn
 import uvloop
 
 from cerulean.bootstrap import build_node
+from cerulean.cli.http_protocol import CoalescingHttpToolsProtocol
 from cerulean.observability import configure_logging
 from cerulean.tls import LocalAuthority
 
@@ -50,7 +51,7 @@ def _bind(address: Address) -> socket.socket:
 def _server(app: ASGIApp, *, certfile: str | None = None, keyfile: str | None = None) -> _Server:
     config = uvicorn.Config(
         app,
-        http="httptools",
+        http=CoalescingHttpToolsProtocol,
         lifespan="off",
         log_config=None,
         access_log=False,

@@ -72,6 +72,14 @@ class BatchWriter(Generic[T]):
         if len(self._pending) >= self._flush_batch:
             self._wake.set()
 
+    def add_nowait(self, record: T) -> None:
+        """Queue one record without yielding; only while started (`RuntimeError` otherwise)."""
+        if self._flusher is None:
+            raise RuntimeError(f"the {self._name} writer is not started")
+        self._pending.append(record)
+        if len(self._pending) >= self._flush_batch:
+            self._wake.set()
+
     async def _flush_forever(self) -> None:
         while not self._stopping:
             with contextlib.suppress(TimeoutError):

@@ -32,15 +32,18 @@ _log = structlog.get_logger("cerulean.oauth2")
 
 
 def caller_info(request: Request) -> CallerInfo:
-    """Address, user agent and correlation id of a request, for audit records (one pass, no copies)."""
+    """Address, user agent and correlation id of a request, for audit records (read once per request)."""
     scope = request.scope
-    client = scope.get("client")
-    agent = next((value for name, value in scope["headers"] if name == b"user-agent"), b"")
-    return CallerInfo(
-        client[0] if client else "",
-        agent.decode("latin-1")[:512],
-        scope.get("state", {}).get("correlation_id", ""),
-    )
+    state = scope.setdefault("state", {})
+    caller: CallerInfo | None = state.get("caller")
+    if caller is None:
+        client = scope.get("client")
+        agent = next((value for name, value in scope["headers"] if name == b"user-agent"), b"")
+        caller = CallerInfo(
+            client[0] if client else "", agent.decode("latin-1")[:512], state.get("correlation_id", "")
+        )
+        state["caller"] = caller
+    return caller
 
 
 async def _fields(request: Request) -> list[tuple[str, str]]:

@@ -74,3 +74,31 @@ async def test_audit_log_filters(database: Database) -> None:
     ]
     later = await log.audit_events(AuditQuery(identity=identity, since=T0 + dt.timedelta(minutes=30)))
     assert [e.operation for e in later] == ["Push"]
+
+
+async def test_audit_log_keeps_every_record_of_a_large_batch_in_order(database: Database) -> None:
+    """1,301 records span every statement size SQLite batches are cut into; times keep their instant."""
+    log = SqlAuditLog(database)
+    identity = f"bulk-{id(log)}"
+    plus_two = dt.timezone(dt.timedelta(hours=2))
+
+    def event(i: int) -> AuditEvent:
+        # whole seconds (no microseconds) and a non-UTC zone must come back as the same instant
+        step = dt.timedelta(seconds=i) if i % 2 else dt.timedelta(microseconds=i)
+        at = (T0 + step).astimezone(plus_two) if i % 2 else T0 + step
+        category = AuditCategory.REPOSITORY if i % 3 else AuditCategory.LOGIN
+        return AuditEvent(
+            AUDIT_VERSION, at, category, "Pull", "r.example", identity, "User", "t", "127.0.0.1", "agent é",
+            f"c{i}", "Succeeded", "200", repository="a/b", digest=f"sha256:{i:064x}", size=i,
+        )  # fmt: skip
+
+    events = [event(i) for i in range(1301)]
+    await log.record_audit_events(events)
+    stored = await log.audit_events(AuditQuery(identity=identity, limit=5000))
+    assert len(stored) == len(events)
+    assert list(reversed(stored)) == events  # newest first; equal fields, equal instants
+    assert all(e.time.tzinfo is not None and e.time.utcoffset() == dt.timedelta(0) for e in stored)
+    since = T0 + dt.timedelta(seconds=1299)  # only the record stamped exactly then, and later ones
+    assert [e.correlation_id for e in await log.audit_events(AuditQuery(identity=identity, since=since))] == [
+        "c1299"
+    ]

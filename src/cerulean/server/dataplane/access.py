@@ -90,14 +90,13 @@ class RequiredAccess:
 
 
 @dataclass(frozen=True, slots=True)
-class ScopeNeed:
-    """A concrete need: ``<type>:<name>:<actions>``, e.g. ``repository:team/app:pull``."""
+class ScopeNeed(auth.ScopeNeed):
+    """A concrete need, ``<type>:<name>:<actions>`` (e.g. ``repository:team/app:pull``).
 
-    resource_type: str
-    name: str
-    actions: frozenset[str]
-    alternative: frozenset[str] | None
-    challenge: tuple[str, ...]
+    It adds the actions a 401 challenge asks for; the token service reads it as its own `ScopeNeed`.
+    """
+
+    challenge: tuple[str, ...] = ()
 
     @property
     def scope(self) -> str:
@@ -141,18 +140,17 @@ class TokenGate:
         first = needs[0] if needs else None
         if not header:
             raise self._challenge(first, None)
-        wanted = [auth.ScopeNeed(n.resource_type, n.name, n.actions, n.alternative) for n in needs]
         try:
-            verdict = await self._auth.check_request(header, wanted, caller_info(request))
+            verdict = await self._auth.check_request(header, needs, caller_info(request))
         except AuthError as error:
             request.scope.setdefault("state", {})["auth_refusal"] = error.reason
             raise self._challenge(first, "invalid_token") from None
         request.scope.setdefault("state", {})["principal"] = verdict.principal
         if verdict.missing is not None:
-            need = needs[wanted.index(verdict.missing)]
+            need = needs[needs.index(verdict.missing)]
             raise self._challenge(need, "insufficient_scope")
         if verdict.denied is not None:
-            need = needs[wanted.index(verdict.denied)]
+            need = needs[needs.index(verdict.denied)]
             detail = [{"Type": need.resource_type, "Name": need.name, "Action": a} for a in need.challenge]
             # The challenge tells a client that reuses one token across operations (oras) what to ask for.
             header = challenge(self._realm, self._auth.login_server, need.scope, "insufficient_scope")

@@ -7,6 +7,7 @@ OCI error bodies; anything else is logged with the correlation id and answered w
 
 from __future__ import annotations
 
+import functools
 import time
 from typing import TYPE_CHECKING, Final
 
@@ -17,7 +18,7 @@ from starlette.responses import Response
 from cerulean.audit import AUDIT_VERSION, AuditCategory, AuditEvent
 from cerulean.core.names import is_valid_name
 from cerulean.registry.errors import NameInvalidError, RegistryError, UnsupportedError
-from cerulean.server.dataplane.access import ScopeNeed
+from cerulean.server.dataplane.access import RequiredAccess, ScopeNeed
 from cerulean.server.dataplane.context import RequestContext
 from cerulean.server.dataplane.paths import Endpoint, match_path
 from cerulean.server.dataplane.routes import ROUTES
@@ -54,7 +55,6 @@ _AUDITED: Final = {
 
 
 _FIRST_ERROR_STATUS: Final = 400
-_RECORDED_HEADERS: Final = frozenset({b"docker-content-digest", b"content-type", b"content-length"})
 
 
 def _is_digest(reference: str) -> bool:
@@ -105,10 +105,10 @@ class DataPlane:
             response = internal_error(correlation_id)
         operation = _AUDITED.get(route.operation)
         if operation is not None and self._audit is not None:
-            await self._record(request, match, operation, principal, response, started)
+            self._audit.record_nowait(self._event(request, match, operation, principal, response, started))
         return response
 
-    async def _record(  # noqa: PLR0917 - one call site, everything it records
+    def _event(  # noqa: PLR0917 - one call site, everything it records
         self,
         request: Request,
         match: PathMatch,
@@ -116,44 +116,51 @@ class DataPlane:
         principal: Principal | None,
         response: Response,
         started: float,
-    ) -> None:
-        assert self._audit is not None  # checked by the caller
+    ) -> AuditEvent:
+        """The repository event of one request (built on every pull: kept to plain lookups)."""
         assert self._clock is not None  # set with the recorder in build_app
         state = request.scope.get("state", {})
-        principal = principal or state.get("principal")
+        if principal is None:
+            principal = state.get("principal")
         caller = caller_info(request)
         reference = match.argument
-        if operation == "Delete" and match.endpoint is Endpoint.MANIFEST and not _is_digest(reference):
+        by_digest = _is_digest(reference)
+        if operation == "Delete" and not by_digest and match.endpoint is Endpoint.MANIFEST:
             operation = "Untag"
-        sent = {name: value for name, value in response.raw_headers if name in _RECORDED_HEADERS}
-        digest = sent.get(b"docker-content-digest", b"").decode() or (
-            reference if _is_digest(reference) else ""
-        )
-        ok = response.status_code < _FIRST_ERROR_STATUS
-        refused = "" if ok else state.get("auth_refusal", "")
-        await self._audit.record(
-            AuditEvent(
-                version=AUDIT_VERSION,
-                time=self._clock.now(),
-                category=AuditCategory.REPOSITORY,
-                operation=operation,
-                login_server=self._login_server,
-                identity=principal.object_id if principal else "",
-                identity_kind=principal.kind.value if principal else "",
-                tenant_id=principal.tenant_id if principal else "",
-                caller_ip=caller.ip,
-                user_agent=caller.user_agent,
-                correlation_id=caller.correlation_id,
-                result_type="Succeeded" if ok else "Failed",
-                result_description=str(response.status_code),
-                reason=refused[:512],
-                repository=match.name,
-                tag="" if _is_digest(reference) else reference[:128],
-                digest=digest[:160],
-                media_type=sent.get(b"content-type", b"").decode()[:256] if ok else "",
-                size=int(sent.get(b"content-length", b"0") or 0) if ok else 0,
-                duration_ms=int((time.monotonic() - started) * 1000),
-            )
+        status = response.status_code
+        digest, media_type, size = reference if by_digest else "", "", 0
+        if status < _FIRST_ERROR_STATUS:
+            result, reason = "Succeeded", ""
+            for name, value in response.raw_headers:
+                if name == b"docker-content-digest":
+                    digest = value.decode()[:160]
+                elif name == b"content-type":
+                    media_type = value.decode()[:256]
+                elif name == b"content-length":
+                    size = int(value or 0)
+        else:
+            result, reason = "Failed", state.get("auth_refusal", "")[:512]
+        return AuditEvent(
+            version=AUDIT_VERSION,
+            time=self._clock.now(),
+            category=AuditCategory.REPOSITORY,
+            operation=operation,
+            login_server=self._login_server,
+            identity=principal.object_id if principal else "",
+            identity_kind=principal.kind if principal else "",  # a StrEnum: `.value` costs a descriptor call
+            tenant_id=principal.tenant_id if principal else "",
+            caller_ip=caller.ip,
+            user_agent=caller.user_agent,
+            correlation_id=caller.correlation_id,
+            result_type=result,
+            result_description=str(status),
+            reason=reason,
+            repository=match.name,
+            tag="" if by_digest else reference[:128],
+            digest=digest,
+            media_type=media_type,
+            size=size,
+            duration_ms=int((time.monotonic() - started) * 1000),
         )
 
 
@@ -181,12 +188,19 @@ def _needs(route: Route, match: PathMatch, request: Request) -> tuple[ScopeNeed,
     if access is None:
         return ()
     name = "catalog" if access.resource_type == "registry" else match.name
-    actions = access.actions
-    if match.endpoint is Endpoint.MANIFEST and request.method == "DELETE" and not _is_digest(match.argument):
-        actions = _UNTAG  # DELETE of a tag removes the tag only: the untag operation, asked for as `delete`
-    need = ScopeNeed(access.resource_type, name, actions, access.alternative, access.challenge)
+    # DELETE of a tag removes the tag only: the untag operation, asked for as `delete`.
+    untag = (
+        match.endpoint is Endpoint.MANIFEST and request.method == "DELETE" and not _is_digest(match.argument)
+    )
+    needs = _need(access, name, untag=untag)
     source = request.query_params.get("from") if match.endpoint is Endpoint.UPLOADS else None
     if source and "mount" in request.query_params and is_valid_name(source):
-        pull = frozenset({"pull"})
-        return need, ScopeNeed("repository", source, pull, None, ("pull",))
-    return (need,)
+        return (*needs, ScopeNeed("repository", source, frozenset({"pull"}), None, ("pull",)))
+    return needs
+
+
+@functools.lru_cache(maxsize=4096)
+def _need(access: RequiredAccess, name: str, *, untag: bool) -> tuple[ScopeNeed]:
+    """Built once per route and repository: every request asks again (the hot path)."""
+    actions = _UNTAG if untag else access.actions
+    return (ScopeNeed(access.resource_type, name, actions, access.alternative, access.challenge),)
