@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Final
 import structlog
 
 from cerulean.audit import AuditRecorder
+from cerulean.auth.administration import RegistryAdministration
 from cerulean.auth.policy import PolicyCache
 from cerulean.auth.service import RegistryAuth
 from cerulean.auth.tokens import RegistryTokens
@@ -33,6 +34,7 @@ from cerulean.identity import IdentityProvider, KeyEncryptionKey, TrustedIssuer
 from cerulean.identity.keys import KeyRing
 from cerulean.identity.secrets import ProvenSecrets, SecretHasher
 from cerulean.identity.throttle import ThrottleLimits
+from cerulean.management import ResourceManager
 from cerulean.provisioning import provision_first_start
 from cerulean.registry.service import RegistryService
 from cerulean.server import Metrics, build_admin_app, build_app
@@ -161,12 +163,20 @@ async def build_node(
     await registry_keys.load()
     credentials = SqlCredentialStore(database)
     audit = AuditRecorder(SqlAuditLog(database))
+    policy = PolicyCache(
+        resources, credentials, SqlDirectoryStore(database), ttl=settings.policy_cache_seconds
+    )
+    management = ResourceManager(
+        policy=policy,
+        verifier=identity.verifier,
+        resources=resources,
+        administration=RegistryAdministration(resources, credentials, kek, SecretHasher(), clock),
+        clock=clock,
+    )
     registry_auth = RegistryAuth(
         registry_name=settings.registry_name,
         login_server=login_server,
-        policy=PolicyCache(
-            resources, credentials, SqlDirectoryStore(database), ttl=settings.policy_cache_seconds
-        ),
+        policy=policy,
         tokens=RegistryTokens(
             registry_keys,
             clock,
@@ -192,6 +202,7 @@ async def build_node(
         registry_auth=registry_auth,
         audit=audit,
         clock=clock,
+        management=management,
     )
     return Node(
         settings=settings,

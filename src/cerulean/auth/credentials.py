@@ -38,7 +38,15 @@ if TYPE_CHECKING:
     from cerulean.identity import IdentityProvider, KeyEncryptionKey
     from cerulean.identity.secrets import ProvenSecrets
 
-__all__ = ["NULL_GUID", "REGISTRY_AUDIENCE", "Authenticated", "CredentialChecks", "parse_basic"]
+__all__ = [
+    "ARM_AUDIENCES",
+    "NULL_GUID",
+    "REGISTRY_AUDIENCE",
+    "Authenticated",
+    "CredentialChecks",
+    "parse_basic",
+    "principal_of",
+]
 
 NULL_GUID: Final = "00000000-0000-0000-0000-000000000000"
 REGISTRY_AUDIENCE: Final = "https://containerregistry.azure.net"
@@ -191,7 +199,7 @@ class CredentialChecks:
             )
         except (EntraError, TokenRejectedError) as error:
             raise CredentialsRefusedError(f"service principal sign-in refused: {error.reason}") from None
-        return self._principal_of(identity.object_id, identity.tenant_id, identity.kind, identity.claims)
+        return principal_of(identity.object_id, identity.tenant_id, identity.kind, identity.claims)
 
     async def entra(self, token: str, tenant: str) -> Authenticated:
         """The principal an Entra access token names (`tenant`: the tenant the client says it is from)."""
@@ -207,19 +215,8 @@ class CredentialChecks:
             tenant and tenant.lower() != context.tenant_id
         ):
             raise CredentialsRefusedError("the Entra token is from another tenant than the registry's")
-        principal = self._principal_of(identity.object_id, identity.tenant_id, identity.kind, identity.claims)
+        principal = principal_of(identity.object_id, identity.tenant_id, identity.kind, identity.claims)
         return Authenticated(principal, view, registry, context)
-
-    @staticmethod
-    def _principal_of(object_id: str, tenant_id: str, kind: str, claims: Mapping[str, object]) -> Principal:
-        if kind == "user":
-            principal_kind = PrincipalKind.USER
-        elif claims.get("xms_mirid"):
-            principal_kind = PrincipalKind.MANAGED_IDENTITY
-        else:
-            principal_kind = PrincipalKind.SERVICE_PRINCIPAL
-        name = str(claims.get("upn") or claims.get("appid") or object_id)
-        return Principal(principal_kind, object_id, tenant_id, display_name=name)
 
     async def registry_token(self, token: str, kinds: tuple[str, ...]) -> Authenticated:
         """The caller a registry token of one of `kinds` speaks for, if minted under the current mode."""
@@ -237,3 +234,15 @@ class CredentialChecks:
             raise TokenInvalidError("the token was minted under the registry's previous permission mode")
         ceiling = claims.access if claims.kind == TokenKind.ACCESS else None
         return Authenticated(claims.principal, view, registry, context, claims.jti, ceiling)
+
+
+def principal_of(object_id: str, tenant_id: str, kind: str, claims: Mapping[str, object]) -> Principal:
+    """The engine's principal for a verified Entra token (user, managed identity or service principal)."""
+    if kind == "user":
+        principal_kind = PrincipalKind.USER
+    elif claims.get("xms_mirid"):
+        principal_kind = PrincipalKind.MANAGED_IDENTITY
+    else:
+        principal_kind = PrincipalKind.SERVICE_PRINCIPAL
+    name = str(claims.get("upn") or claims.get("appid") or object_id)
+    return Principal(principal_kind, object_id, tenant_id, display_name=name)

@@ -19,6 +19,7 @@ from cerulean.server.dataplane.access import OpenGate, TokenGate
 from cerulean.server.dataplane.app import DataPlane
 from cerulean.server.errors import EndpointUnknownError, oci_error
 from cerulean.server.idp import IdentityEndpoints, is_identity_path
+from cerulean.server.management import build_management_app, is_management_path
 from cerulean.server.middleware import Envelope
 from cerulean.server.msgraph import GraphApi
 from cerulean.server.oauth2 import TokenEndpoints
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from cerulean.auth.service import RegistryAuth
     from cerulean.core.clock import Clock
     from cerulean.identity import IdentityProvider
+    from cerulean.management import ResourceManager
     from cerulean.registry.service import RegistryService
     from cerulean.server.dataplane.access import AccessGate
     from cerulean.server.metrics import Metrics
@@ -41,12 +43,18 @@ class _Dispatch:
     """Routes by path prefix to the component that owns it."""
 
     def __init__(
-        self, dataplane: ASGIApp, tokens: ASGIApp | None, identity: ASGIApp | None, graph: ASGIApp | None
+        self,
+        dataplane: ASGIApp,
+        tokens: ASGIApp | None,
+        identity: ASGIApp | None,
+        graph: ASGIApp | None,
+        management: ASGIApp | None = None,
     ) -> None:
         self._dataplane = dataplane
         self._tokens = tokens
         self._identity = identity
         self._graph = graph
+        self._management = management
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -57,6 +65,9 @@ class _Dispatch:
             return
         if self._tokens is not None and path.startswith("/oauth2/"):
             await self._tokens(scope, receive, send)
+            return
+        if self._management is not None and is_management_path(path):
+            await self._management(scope, receive, send)
             return
         if self._graph is not None and path.startswith("/v1.0/"):
             await self._graph(scope, receive, send)
@@ -79,6 +90,7 @@ def build_app(
     registry_auth: RegistryAuth | None = None,
     audit: AuditRecorder | None = None,
     clock: Clock | None = None,
+    management: ResourceManager | None = None,
 ) -> ASGIApp:
     """The main listener's application; with `registry_auth`, every data-plane route needs a token."""
     clock = clock or SystemClock()
@@ -90,7 +102,11 @@ def build_app(
     dataplane = DataPlane(registry, gate or OpenGate(), login_server, audit=audit, clock=clock)
     endpoints = None if identity is None else IdentityEndpoints(identity, clock)
     graph = None if identity is None else GraphApi(identity, clock)
-    return Envelope(_Dispatch(dataplane, tokens, endpoints, graph), metrics, tls=tls, access_log=access_log)
+    arm = None
+    if management is not None:
+        arm = build_management_app(management, authority=f"{'https' if tls else 'http'}://{login_server}")
+    dispatch = _Dispatch(dataplane, tokens, endpoints, graph, arm)
+    return Envelope(dispatch, metrics, tls=tls, access_log=access_log)
 
 
 def build_admin_app(metrics: Metrics) -> ASGIApp:
