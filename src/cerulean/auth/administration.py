@@ -36,6 +36,7 @@ from cerulean.identity.secrets import generate_token
 if TYPE_CHECKING:
     import datetime as dt
 
+    from cerulean.access.roles import RoleDefinition
     from cerulean.arm.interfaces import ResourceStore
     from cerulean.arm.models import RegistryResource
     from cerulean.auth.interfaces import CredentialStore
@@ -151,15 +152,31 @@ class RegistryAdministration:
         description: str = "",
     ) -> StoredRoleAssignment:
         """Create a role assignment for a built-in role (by name or GUID), checked as ARM would."""
-        definition = builtin_role(role)
-        assignment = RoleAssignment(
-            str(uuid.uuid4()), parse_scope(scope), definition.id, principal_id, principal_type,
-            condition, "2.0" if condition else None, description,
-        )  # fmt: skip
-        check_assignment(assignment, definition)
-        stored = StoredRoleAssignment(
-            assignment.id, assignment.scope.text, definition.id, assignment.principal_id, principal_type,
-            assignment.condition, assignment.condition_version, description, self._clock.now(),
+        stored = self.checked_role_assignment(
+            str(uuid.uuid4()), principal_id, builtin_role(role), scope,
+            principal_type=principal_type, condition=condition, description=description,
         )  # fmt: skip
         await self._resources.add_role_assignment(stored)
         return stored
+
+    def checked_role_assignment(
+        self,
+        assignment_id: str,
+        principal_id: str,
+        definition: RoleDefinition,
+        scope: str,
+        *,
+        principal_type: str,
+        condition: str | None,
+        description: str,
+    ) -> StoredRoleAssignment:
+        """The assignment as it would be stored, if ARM would accept it (else the engine's error)."""
+        assignment = RoleAssignment(
+            assignment_id, parse_scope(scope), definition.id, principal_id, principal_type,
+            condition, "2.0" if condition else None, description,
+        )  # fmt: skip
+        check_assignment(assignment, definition)
+        return StoredRoleAssignment(
+            assignment.id, assignment.scope.text, definition.id, assignment.principal_id, principal_type,
+            assignment.condition, assignment.condition_version, description, self._clock.now(),
+        )  # fmt: skip

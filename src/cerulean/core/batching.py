@@ -68,9 +68,7 @@ class BatchWriter(Generic[T]):
         if self._flusher is None:
             await self._write([record])
             return
-        self._pending.append(record)
-        if len(self._pending) >= self._flush_batch:
-            self._wake.set()
+        self.add_nowait(record)
 
     def add_nowait(self, record: T) -> None:
         """Queue one record without yielding; only while started (`RuntimeError` otherwise)."""

@@ -10,15 +10,15 @@ from cerulean.access import (
     ConditionParseError,
     InvalidAssignmentError,
     InvalidModeError,
+    InvalidRoleDefinitionError,
     InvalidScopeError,
-    RoleAssignment,
     Sku,
-    check_assignment,
+    builtin_role,
     decide,
 )
 from cerulean.access.modes import PermissionMode, parse_mode
+from cerulean.access.roles import normalise_role_id
 from cerulean.access.scopes import parse_scope
-from cerulean.arm.models import StoredRoleAssignment
 from cerulean.auth.credentials import ARM_AUDIENCES, principal_of
 from cerulean.auth.models import ADMIN_PASSWORD_NAMES
 from cerulean.identity.errors import EntraError
@@ -35,13 +35,13 @@ if TYPE_CHECKING:
     from cerulean.access.principals import Principal
     from cerulean.access.roles import RoleDefinition
     from cerulean.arm.interfaces import ResourceStore
-    from cerulean.arm.models import RegistryResource
+    from cerulean.arm.models import RegistryResource, StoredRoleAssignment
     from cerulean.auth.administration import RegistryAdministration
     from cerulean.auth.policy import PolicyCache, PolicyView
     from cerulean.core.clock import Clock
     from cerulean.identity.external import AccessTokenVerifier
 
-__all__ = ["Caller", "RegistryChanges", "ResourceManager"]
+__all__ = ["Caller", "RegistryChanges", "ResourceManager", "scope_text"]
 
 _REGISTRIES: Final = "Microsoft.ContainerRegistry/registries"
 _READ: Final = f"{_REGISTRIES}/read"
@@ -213,18 +213,18 @@ class ResourceManager:
 
     def role_definitions(self, caller: Caller, scope: str, role_name: str | None) -> list[RoleDefinition]:
         """The role definitions usable at `scope` (built-in ones), optionally one by name."""
-        self._authorize(caller, _DEFINITIONS_READ, _scope_text(scope))
+        self._authorize(caller, _DEFINITIONS_READ, scope_text(scope))
         return [r for r in BUILTIN_ROLES if role_name is None or _same(r.name, role_name)]
 
     def role_definition(self, caller: Caller, scope: str, role_id: str) -> RoleDefinition:
         """One role definition by GUID."""
-        self._authorize(caller, _DEFINITIONS_READ, _scope_text(scope))
-        for role in BUILTIN_ROLES:
-            if _same(role.id, role_id):
-                return role
-        raise NotFoundError(
-            f"The role definition '{role_id[:64]}' could not be found.", code="RoleDefinitionDoesNotExist"
-        )
+        self._authorize(caller, _DEFINITIONS_READ, scope_text(scope))
+        try:
+            return builtin_role(normalise_role_id(role_id))
+        except (InvalidRoleDefinitionError, KeyError):
+            raise NotFoundError(
+                f"The role definition '{role_id[:64]}' could not be found.", code="RoleDefinitionDoesNotExist"
+            ) from None
 
     # -- role assignments -----------------------------------------------------------------------------
 
@@ -241,7 +241,7 @@ class ResourceManager:
         description: str,
     ) -> StoredRoleAssignment:
         """Create a role assignment (`roleAssignments/write` at its scope), checked as ARM checks it."""
-        scope = _scope_text(scope)
+        scope = scope_text(scope)
         self._authorize(caller, f"{_ASSIGNMENTS}/write", scope)
         role = _role_of(role_definition_id)
         if condition is not None and condition_version not in {None, "2.0"}:
@@ -251,11 +251,10 @@ class ResourceManager:
                 target="properties.conditionVersion",
             )
         try:
-            assignment = RoleAssignment(
-                name.lower(), parse_scope(scope), role.id, principal_id, principal_type or "User",
-                condition, "2.0" if condition is not None else None, description,
+            stored = self._administration.checked_role_assignment(
+                name.lower(), principal_id, role, scope,
+                principal_type=principal_type or "User", condition=condition, description=description,
             )  # fmt: skip
-            check_assignment(assignment, role)
         except ConditionParseError as error:
             raise BadRequestError(
                 f"The condition is invalid: {error}", code="InvalidCondition", target="properties.condition"
@@ -271,14 +270,10 @@ class ResourceManager:
             if (
                 _same(other.scope, scope)
                 and _same(other.role_definition_id, role.id)
-                and _same(other.principal_id, assignment.principal_id)
+                and _same(other.principal_id, stored.principal_id)
                 and other.condition == condition
             ):
                 raise ConflictError("The role assignment already exists.", code="RoleAssignmentExists")
-        stored = StoredRoleAssignment(
-            assignment.id, scope, role.id, assignment.principal_id, assignment.principal_type,
-            condition, assignment.condition_version, description, self._clock.now(),
-        )  # fmt: skip
         await self._resources.add_role_assignment(stored)
         return stored
 
@@ -287,7 +282,7 @@ class ResourceManager:
 
     async def role_assignment(self, caller: Caller, scope: str, name: str) -> StoredRoleAssignment:
         """One role assignment (`roleAssignments/read`)."""
-        scope = _scope_text(scope)
+        scope = scope_text(scope)
         self._authorize(caller, f"{_ASSIGNMENTS}/read", scope)
         found = await self._assignment(name)
         if found is None or not _same(found.scope, scope):
@@ -300,7 +295,7 @@ class ResourceManager:
         self, caller: Caller, scope: str, *, at_scope_only: bool, principal_id: str | None
     ) -> list[StoredRoleAssignment]:
         """Assignments that apply at `scope` (at it and above, and below unless `at_scope_only`)."""
-        target = parse_scope(_scope_text(scope))
+        target = parse_scope(scope_text(scope))
         self._authorize(caller, f"{_ASSIGNMENTS}/read", target.text)
         hierarchy = caller.view.snapshot.hierarchy
         found = []
@@ -319,7 +314,7 @@ class ResourceManager:
         self, caller: Caller, scope: str, name: str
     ) -> StoredRoleAssignment | None:
         """Delete one (`roleAssignments/delete`); None if there was none (ARM answers 204)."""
-        scope = _scope_text(scope)
+        scope = scope_text(scope)
         self._authorize(caller, f"{_ASSIGNMENTS}/delete", scope)
         found = await self._assignment(name)
         if found is None or not _same(found.scope, scope):
@@ -328,7 +323,8 @@ class ResourceManager:
         return found
 
 
-def _scope_text(scope: str) -> str:
+def scope_text(scope: str) -> str:
+    """A scope from a request path (with or without its leading slash), normalised; 400 if not one."""
     text = "/" + scope.strip("/")
     try:
         return parse_scope(text).text
@@ -339,15 +335,14 @@ def _scope_text(scope: str) -> str:
 
 
 def _role_of(role_definition_id: str) -> RoleDefinition:
-    guid = role_definition_id.rstrip("/").rsplit("/", 1)[-1]
-    for role in BUILTIN_ROLES:
-        if _same(role.id, guid):
-            return role
-    raise BadRequestError(
-        f"The role definition '{role_definition_id[:200]}' does not exist.",
-        code="RoleDefinitionDoesNotExist",
-        target="properties.roleDefinitionId",
-    )
+    try:
+        return builtin_role(normalise_role_id(role_definition_id))
+    except (InvalidRoleDefinitionError, KeyError):
+        raise BadRequestError(
+            f"The role definition '{role_definition_id[:200]}' does not exist.",
+            code="RoleDefinitionDoesNotExist",
+            target="properties.roleDefinitionId",
+        ) from None
 
 
 def _sku(value: str) -> str:

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cerulean.management import ArmError, BadRequestError, Caller, ResourceManager
-from cerulean.management.service import RegistryChanges
+from cerulean.management.service import RegistryChanges, scope_text
 from cerulean.server.management.shapes import registry_json, role_assignment_json, role_definition_json
 
 if TYPE_CHECKING:
@@ -200,7 +200,7 @@ def build_management_app(manager: ResourceManager, *, authority: str) -> FastAPI
         if filter_ and match is None:
             raise BadRequestError(f"The filter '{filter_[:200]}' is not supported.", code="UnsupportedFilter")
         roles = manager.role_definitions(who, scope, match.group(1) if match else None)
-        return {"value": [role_definition_json(r, "/" + scope.strip("/")) for r in roles]}
+        return {"value": [role_definition_json(r, scope_text(scope)) for r in roles]}
 
     for prefix in ("/{scope:path}", ""):
 
@@ -235,7 +235,7 @@ def build_management_app(manager: ResourceManager, *, authority: str) -> FastAPI
 
         @app.get(prefix + _DEFINITIONS + "/{role_id}", name=f"roleDefinitions_get{prefix or '_root'}")
         async def role_definition(who: Authenticated, role_id: str, scope: str = "/") -> dict[str, Any]:
-            return role_definition_json(manager.role_definition(who, scope, role_id), "/" + scope.strip("/"))
+            return role_definition_json(manager.role_definition(who, scope, role_id), scope_text(scope))
 
     # -- registries -----------------------------------------------------------------------------------
 
