@@ -169,6 +169,14 @@ def test_sku_gates_and_bad_input_are_arm_errors(arm: Arm) -> None:
         )
         assert forged.status_code == 401
         assert forged.json()["error"]["code"] == "InvalidAuthenticationToken"
+        registry_audience = arm.owner().get_token("https://containerregistry.azure.net/.default").token
+        wrong_audience = httpx.get(
+            arm.server.url + url,
+            headers={"Authorization": f"Bearer {registry_audience}"},
+            verify=ssl.create_default_context(cafile=arm.ca),
+        )
+        assert wrong_audience.status_code == 401  # a token for the registry is not one for ARM
+        assert wrong_audience.json()["error"]["code"] == "InvalidAuthenticationToken"
     assert client.registries.get(group, name).sku.name == "Premium"  # the refused PATCH changed nothing
 
 
