@@ -19,7 +19,6 @@ from cerulean.cli.common import (
     ResourceGroupOption,
     ServerOption,
     SubscriptionOption,
-    fail,
     registry_path,
     session,
 )
@@ -59,9 +58,9 @@ def explain(
     subscription: SubscriptionOption = None,
 ) -> None:
     """Explain the access engine's decision for a principal, registry, repository and action."""
+    if (assignee is None) == (assignee_object_id is None):
+        raise typer.BadParameter("give exactly one", param_hint="--assignee / --assignee-object-id")
     with session(data_dir, server, subscription) as client:
-        if (assignee is None) == (assignee_object_id is None):
-            raise fail("UsageError", "give --assignee or --assignee-object-id")
         principal = assignee_object_id or resolve_assignee(client, str(assignee)).object_id
         body: dict[str, Any] = {"principalId": principal.lower(), "action": action.value}
         if repository is not None:

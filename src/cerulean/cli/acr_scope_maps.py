@@ -85,7 +85,7 @@ def create(
 ) -> None:
     grants = grants_from(ctx.args, ["--repository"])["--repository"]
     if not grants:
-        raise typer.BadParameter("give at least one --repository REPO ACTION [ACTION ...]")
+        raise typer.BadParameter("give at least one REPO ACTION [ACTION ...]", param_hint="--repository")
     with session(data_dir, server, subscription) as client:
         path = scope_map_path(client, resource_group, registry, name)
         emit(create_scope_map(client, path, scope_map_actions(grants), description), output, _SHOW_COLUMNS)

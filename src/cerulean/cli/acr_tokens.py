@@ -97,7 +97,7 @@ def _scope_map_id(client: ApiClient, group: str | None, registry: str | None, sc
 
 def _expiry(days: int | None, expiration: str | None) -> str | None:
     if days is not None and expiration is not None:
-        raise typer.BadParameter("give --expiration-in-days or --expiration, not both")
+        raise typer.BadParameter("not both", param_hint="--expiration-in-days / --expiration")
     if days is not None:
         when = dt.datetime.now(dt.UTC) + dt.timedelta(days=days)
     elif expiration is not None:
@@ -153,7 +153,7 @@ def create(
 ) -> None:
     grants = grants_from(ctx.args, ["--repository"])["--repository"]
     if bool(grants) == (scope_map is not None):
-        raise typer.BadParameter("give either --scope-map or --repository REPO ACTION [ACTION ...]")
+        raise typer.BadParameter("give exactly one", param_hint="--scope-map / --repository")
     expiry = _expiry(expiration_in_days, expiration)
     with session(data_dir, server, subscription) as client:
         if grants:

@@ -84,11 +84,8 @@ def load_profile(data_dir: Path | None, server: str | None, subscription: str | 
     authority = env.get("AZURE_AUTHORITY_HOST") or (None if server else record.get("authorityHost"))
     authority = (authority or resource_manager).rstrip("/")
     # Both are trusted: a machine-wide bundle in the environment must not hide the server's own CA.
-    ca_bundles = tuple(
-        dict.fromkeys(
-            b for b in (env.get("REQUESTS_CA_BUNDLE") or env.get("SSL_CERT_FILE"), record.get("caBundle")) if b
-        )
-    )
+    machine = env.get("REQUESTS_CA_BUNDLE") or env.get("SSL_CERT_FILE")
+    ca_bundles = tuple(dict.fromkeys(b for b in (machine, record.get("caBundle")) if b))
     return Profile(
         resource_manager=resource_manager,
         authority=authority,

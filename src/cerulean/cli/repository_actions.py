@@ -33,7 +33,7 @@ def grants_from(args: Sequence[str], flags: Sequence[str]) -> dict[str, list[Rep
             current = []
             groups.append((arg, current))
         elif current is None or arg.startswith("-"):
-            raise typer.BadParameter(f"unrecognized argument {arg!r}")
+            raise typer.BadParameter(f"unrecognized argument {arg!r}", param_hint="arguments")
         else:
             current.append(arg)
     for flag, words in groups:

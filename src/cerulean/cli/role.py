@@ -94,8 +94,6 @@ def assignment_body(
     if condition is not None:
         properties["condition"] = condition
         properties["conditionVersion"] = condition_version or "2.0"  # the only version there is
-    elif condition_version is not None:
-        raise typer.BadParameter("--condition-version needs --condition")
     if description is not None:
         properties["description"] = description
     return {"properties": properties}
@@ -127,8 +125,6 @@ def _assignment_columns(client: ApiClient, output: OutputFormat) -> list[Column]
 def _principal(
     client: ApiClient, assignee: str | None, object_id: str | None, principal_type: PrincipalType | None
 ) -> Assignee:
-    if (assignee is None) == (object_id is None):
-        raise fail("UsageError", "give --assignee or --assignee-object-id")
     if assignee is not None:
         return resolve_assignee(client, assignee)
     given = str(object_id).lower()
@@ -168,6 +164,10 @@ def assignment_create(
     """Assign a role to a principal at a scope."""
     if name is not None and not is_guid(name):
         raise typer.BadParameter("an assignment's name is a GUID", param_hint="--name")
+    if condition_version is not None and condition is None:
+        raise typer.BadParameter("needs --condition", param_hint="--condition-version")
+    if (assignee is None) == (assignee_object_id is None):
+        raise typer.BadParameter("give exactly one", param_hint="--assignee / --assignee-object-id")
     with session(data_dir, server, subscription) as client:
         principal = _principal(client, assignee, assignee_object_id, assignee_principal_type)
         body = assignment_body(
@@ -258,12 +258,14 @@ def assignment_delete(
 ) -> None:
     """Delete role assignments by id, or those at a scope matching --assignee and --role."""
     if ids and (scope or assignee or role_name):
-        raise typer.BadParameter("give --ids, or --scope/--assignee/--role, not both")
+        raise typer.BadParameter("not with --scope, --assignee or --role", param_hint="--ids")
+    if not ids and not (scope or assignee or role_name):
+        raise typer.BadParameter(
+            "give --ids, or at least one of them", param_hint="--scope / --assignee / --role"
+        )
     with session(data_dir, server, subscription) as client:
         targets = list(ids or [])
         if not targets:
-            if not (scope or assignee or role_name):
-                raise fail("UsageError", "give --ids, or at least one of --scope, --assignee, --role")
             matched = _matching(
                 client, scope, assignee, role_name, everywhere=False, inherited=include_inherited
             )

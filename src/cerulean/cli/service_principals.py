@@ -75,7 +75,7 @@ def create_for_rbac(
 ) -> None:
     """Create an application with a password and its service principal, and assign it a role."""
     if (role is None) != (not scopes):
-        raise typer.BadParameter("--role and --scopes go together")
+        raise typer.BadParameter("give both or neither", param_hint="--role / --scopes")
     display_name = name or dt.datetime.now(dt.UTC).strftime("cerulean-%Y-%m-%d-%H-%M-%S")
     with session(data_dir, server, subscription) as client:
         application = _application(client, display_name)
