@@ -13,6 +13,7 @@ from cerulean.cli.access import access
 from cerulean.cli.acr import acr
 from cerulean.cli.audit import audit
 from cerulean.cli.directory import ad
+from cerulean.cli.directory_graph import group, user
 from cerulean.cli.identities import identity
 from cerulean.cli.role import role
 from cerulean.cli.service_principals import sp
@@ -29,6 +30,8 @@ app = typer.Typer(
 )
 app.add_typer(ad, name="ad")
 ad.add_typer(sp, name="sp")
+ad.add_typer(user, name="user")
+ad.add_typer(group, name="group")
 app.add_typer(audit, name="audit")
 app.add_typer(acr, name="acr")
 app.add_typer(role, name="role")

@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING, Annotated, Any, Final
 import typer
 
 from cerulean.cli.assignees import Assignee, odata_text
-from cerulean.cli.common import DataDirOption, OutputOption, ServerOption, SubscriptionOption, fail, session
+from cerulean.cli.common import (
+    DataDirOption,
+    OutputOption,
+    ServerOption,
+    SubscriptionOption,
+    fail,
+    segment,
+    session,
+)
 from cerulean.cli.endpoints import AUTHORIZATION_API_VERSION
 from cerulean.cli.output import Column, OutputFormat, emit, field
 from cerulean.cli.role import assignment_body, role_definition_id, scoped
@@ -104,3 +112,46 @@ def create_for_rbac(
         shown = {"appId": app_id, "displayName": display_name, "password": secret.get("secretText"),
                  "tenant": client.profile.tenant_id}  # fmt: skip
         emit(shown, output, _COLUMNS)
+
+
+_SP_COLUMNS: Final[list[Column]] = [
+    ("DISPLAY NAME", field("displayName")),
+    ("ID", field("id")),
+    ("APP ID", field("appId")),
+    ("TYPE", field("servicePrincipalType")),
+]
+
+
+@sp.command("show")
+def show(
+    sp_id: Annotated[str, typer.Option("--id", help="appId, service principal name or object id.")],
+    output: OutputOption = OutputFormat.TABLE,
+    data_dir: DataDirOption = None,
+    server: ServerOption = None,
+    subscription: SubscriptionOption = None,
+) -> None:
+    """Show a service principal (of an application or a managed identity)."""
+    with session(data_dir, server, subscription) as client:
+        found = client.graph_list(
+            "/v1.0/servicePrincipals",
+            params={"$filter": f"servicePrincipalNames/any(c:c eq {odata_text(sp_id)})"},
+        )
+        emit(
+            found[0] if found else client.graph("GET", f"/v1.0/servicePrincipals/{segment(sp_id)}"),
+            output,
+            _SP_COLUMNS,
+        )
+
+
+@sp.command("list")
+def list_service_principals(
+    display_name: Annotated[str | None, typer.Option(help="Only service principals of this name.")] = None,
+    output: OutputOption = OutputFormat.TABLE,
+    data_dir: DataDirOption = None,
+    server: ServerOption = None,
+    subscription: SubscriptionOption = None,
+) -> None:
+    """List service principals."""
+    params = {"$filter": f"displayName eq {odata_text(display_name)}"} if display_name else None
+    with session(data_dir, server, subscription) as client:
+        emit(client.graph_list("/v1.0/servicePrincipals", params=params), output, _SP_COLUMNS)

@@ -305,6 +305,43 @@ def test_create_for_rbac_with_a_role_and_delete_by_filter(cli: Cli, pushed: dict
     assert not _pulls(cli, puller, "cli/team2")
 
 
+def test_group_membership_made_through_graph_grants_a_role(cli: Cli, pushed: dict[str, str]) -> None:
+    created = cli.json("ad", "sp", "create-for-rbac", "-n", "cli-member")
+    member = (created["appId"], created["password"])
+    group = cli.json("ad", "group", "create", "--display-name", "cli-pullers", "--description", "pull")
+    assert group["displayName"] == "cli-pullers"
+    principal = cli.json("ad", "sp", "show", "--id", created["appId"])
+    assert principal["appId"] == created["appId"]
+    sp_id = principal["id"]
+    assert cli.json("ad", "sp", "show", "--id", sp_id) == principal
+    cli.ok("ad", "group", "member", "add", "--group", "cli-pullers", "--member-id", sp_id)
+    assert [m["id"] for m in cli.json("ad", "group", "member", "list", "--group", group["id"])] == [sp_id]
+    assignment = cli.json("role", "assignment", "create", "--assignee", group["id"], "--role", "AcrPull",
+                          "--scope", cli.registry_id)  # fmt: skip
+    assert assignment["properties"]["principalType"] == "Group"
+    assert _pulls(cli, member, "cli/team1")
+    cli.ok("ad", "group", "member", "remove", "--group", group["id"], "--member-id", sp_id)
+    assert cli.json("ad", "group", "member", "check", "--group", group["id"], "--member-id", sp_id) == {
+        "value": False
+    }
+    assert not _pulls(cli, member, "cli/team1")
+    cli.ok("role", "assignment", "delete", "--ids", assignment["id"])
+
+
+def test_users_through_graph_and_assignee_by_upn(cli: Cli) -> None:
+    upn = f"cli-alice@{cli.record['registryName'].lower()}.cerulean.local"
+    alice = cli.json("ad", "user", "create", "--display-name", "Alice", "--user-principal-name", upn,
+                     "--password", "Correct-Horse-9-Battery")  # fmt: skip
+    assert cli.json("ad", "user", "show", "--id", upn)["id"] == alice["id"]
+    assert [u["id"] for u in cli.json("ad", "user", "list", "--upn", upn)] == [alice["id"]]
+    assignment = cli.json("role", "assignment", "create", "--assignee", upn, "--role", "Reader",
+                          "--scope", cli.registry_id)  # fmt: skip
+    assert assignment["properties"]["principalId"] == alice["id"]
+    assert assignment["properties"]["principalType"] == "User"
+    cli.ok("role", "assignment", "delete", "--assignee", upn, "--scope", cli.registry_id)
+    assert cli.json("role", "assignment", "list", "--scope", cli.registry_id, "--assignee", upn) == []
+
+
 def test_role_definition_list(cli: Cli) -> None:
     found = cli.json("role", "definition", "list", "--name", "AcrPull")
     assert isinstance(found, list)
