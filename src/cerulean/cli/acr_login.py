@@ -100,6 +100,13 @@ def _challenge(client: ApiClient, login_server: str) -> tuple[str, str]:
             f"the login server {login_server} answered {response.status_code} without a bearer challenge",
         )
     realm = urlsplit(params["realm"])
+    trusted = {login_server.lower(), urlsplit(client.profile.resource_manager).netloc.lower()}
+    if realm.scheme not in {"https", scheme} or realm.netloc.lower() not in trusted:
+        # The Entra token is sent to the realm: only to the registry's own server.
+        raise fail(
+            "CONNECTIVITY_CHALLENGE_ERROR",
+            f"the login server {login_server} names a foreign realm {params['realm']!r}",
+        )
     return f"{realm.scheme}://{realm.netloc}", params.get("service", login_server)
 
 

@@ -156,13 +156,21 @@ class ApiClient:
     ) -> list[dict[str, Any]]:
         """Every item of an ARM collection, following ``nextLink``."""
         page = self.arm("GET", path, api_version=api_version, params=params)
+        return self._pages(ARM_SCOPE, path, page, "nextLink")
+
+    def _pages(self, scope: str, path: str, page: object, next_key: str) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
         for _ in range(_MAX_PAGES):
-            items.extend(page.get("value") or [])
-            next_link = page.get("nextLink")
+            if not isinstance(page, dict) or not isinstance(page.get("value", []), list):
+                raise CliError("InvalidResponse", f"{path}: the answer is not a collection")
+            items.extend(item for item in page.get("value") or [] if isinstance(item, dict))
+            next_link = page.get(next_key)
             if not next_link:
                 return items
-            page = self._call(ARM_SCOPE, "GET", next_link, None, None)
+            if not str(next_link).startswith(self.profile.resource_manager + "/"):
+                # The bearer token goes only to the server it was asked for.
+                raise CliError("InvalidResponse", f"{path}: a next page on another server: {next_link}")
+            page = self._call(scope, "GET", str(next_link), None, None)
         raise CliError("TooManyPages", f"{path}: more than {_MAX_PAGES} pages")
 
     @property
@@ -189,11 +197,4 @@ class ApiClient:
     def graph_list(self, path: str, *, params: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
         """Every item of a Graph collection, following ``@odata.nextLink``."""
         page = self.graph("GET", path, params=params)
-        items: list[dict[str, Any]] = []
-        for _ in range(_MAX_PAGES):
-            items.extend(page.get("value") or [])
-            next_link = page.get("@odata.nextLink")
-            if not next_link:
-                return items
-            page = self._call(GRAPH_SCOPE, "GET", next_link, None, None)
-        raise CliError("TooManyPages", f"{path}: more than {_MAX_PAGES} pages")
+        return self._pages(GRAPH_SCOPE, path, page, "@odata.nextLink")
