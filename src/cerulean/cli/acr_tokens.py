@@ -27,6 +27,7 @@ from cerulean.cli.common import (
     segment,
     session,
 )
+from cerulean.cli.errors import CliError
 from cerulean.cli.output import Column, OutputFormat, emit, field
 from cerulean.cli.repository_actions import grants_from, scope_map_actions
 
@@ -163,7 +164,12 @@ def create(
             scope_map_id = _scope_map_id(client, resource_group, registry, str(scope_map))
         properties = {"scopeMapId": scope_map_id, "status": (status or Status.ENABLED).value}
         path = _token_path(client, resource_group, registry, name)
-        created: dict[str, Any] = client.arm("PUT", path, body={"properties": properties})
+        try:
+            created: dict[str, Any] = client.arm("PUT", path, body={"properties": properties})
+        except CliError:
+            if grants:  # leave no scope map behind for a token that was refused
+                client.arm("DELETE", scope_map_id)
+            raise
         if no_passwords:
             emit(created, output, _COLUMNS)
             return
