@@ -418,8 +418,20 @@ def test_registry_create_update_delete(cli: Cli) -> None:
         code="AnonymousPullNotSupportedForSku",
     )
     assert "Basic" in message
-    updated = cli.json("acr", "update", "-n", name, "--sku", "Standard", "--anonymous-pull-enabled", "true")
-    assert updated["properties"]["anonymousPullEnabled"] is True
+    updated = cli.json(
+        "acr", "update", "-n", name, "--sku", "Premium", "--anonymous-pull-enabled", "true",
+        "--default-action", "Deny", "--public-network-enabled", "false", "--data-endpoint-enabled", "true",
+        "--allow-trusted-services", "false", "--role-assignment-mode", "rbac-abac",
+    )  # fmt: skip
+    properties = updated["properties"]
+    assert updated["sku"]["name"] == "Premium"
+    assert properties["anonymousPullEnabled"] is True
+    assert properties["networkRuleSet"]["defaultAction"] == "Deny"
+    assert properties["publicNetworkAccess"] == "Disabled"
+    assert properties["dataEndpointEnabled"] is True
+    assert properties["networkRuleBypassOptions"] == "None"
+    assert properties["roleAssignmentMode"] == "AbacRepositoryPermissions"
+    assert cli.json("acr", "show", "-n", name) == updated
     assert name in cli.ok("acr", "list")
     cli.ok("acr", "delete", "-n", name, "--yes")
     cli.fails("acr", "show", "-n", name, code="ResourceNotFound")
