@@ -244,6 +244,14 @@ def test_scope_map_and_token_passwords_reach_the_data_plane(arm: Arm) -> None:
     shown = client.tokens.get(group, name, "partner01")
     assert [p.name for p in shown.credentials.passwords] == ["password1", "password2"]
     assert all(p.value is None for p in shown.credentials.passwords)  # never shown again
+    again = client.registries.begin_generate_credentials(
+        group, name, GenerateCredentialsParameters(token_id=token.id, name="password2")
+    ).result()
+    assert [p.name for p in again.passwords] == ["password2"]
+    renewed = {p.name: p for p in client.tokens.get(group, name, "partner01").credentials.passwords}
+    assert renewed["password2"].creation_time == again.passwords[0].creation_time
+    assert renewed["password1"].creation_time == shown.credentials.passwords[0].creation_time
+    assert _pull(arm, ("partner01", password), "vendor/app") == 200  # password1 untouched
 
     # Widening the scope map applies to the next token request; disabling the token stops it.
     client.scope_maps.begin_update(

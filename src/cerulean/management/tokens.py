@@ -332,11 +332,16 @@ class RegistryTokens:
             expiry = expiry if expiry.tzinfo else expiry.replace(tzinfo=dt.UTC)
             if expiry <= self._clock.now():
                 raise BadRequestError("The expiry must be in the future.", target="expiry")
-        generated = []
+        values = {}
         for slot in (password,) if password else TOKEN_PASSWORD_NAMES:
-            value = await self._administration.generate_token_password(
+            values[slot] = await self._administration.generate_token_password(
                 registry.name, token.name, slot, expiry
             )
-            generated.append(GeneratedPassword(slot, value, self._clock.now(), expiry))
         self._gate.wrote()
-        return await self._token(registry, token.name), generated
+        stored = await self._token(registry, token.name)
+        generated = [
+            GeneratedPassword(p.name, values[p.name], p.created_at, p.expiry)
+            for p in stored.passwords
+            if p.name in values
+        ]
+        return stored, sorted(generated, key=lambda p: p.name)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from cerulean.auth.models import AdminPassword, StoredScopeMap, StoredToken, TokenPassword, TokenState
 from cerulean.db.stores.base import StoreBase
@@ -100,8 +100,15 @@ class SqlCredentialStore(StoreBase):
             "created_at": password.created_at,
             "expiry": password.expiry,
         }
-        async with policy_write(self._db) as conn:
-            await conn.execute(self._upsert(TokenPasswordRow, ["registry_name", "token", "name"], row))
+        async with policy_write(self._db) as conn:  # a regenerated password is a new one: new creation time
+            await conn.execute(
+                delete(TokenPasswordRow).where(
+                    TokenPasswordRow.registry_name == row["registry_name"],
+                    TokenPasswordRow.token == token,
+                    TokenPasswordRow.name == password.name,
+                )
+            )
+            await conn.execute(insert(TokenPasswordRow).values(**row))
 
     async def delete_token(self, registry: str, name: str) -> bool:
         """Delete a token and its passwords."""
