@@ -5,13 +5,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from cerulean.arm.models import RegistryResource, ResourceGroup, StoredRoleAssignment, Subscription
+    from cerulean.arm.models import (
+        RegistryResource,
+        ResourceGroup,
+        StoredRoleAssignment,
+        StoredRoleDefinition,
+        Subscription,
+    )
 
 __all__ = ["ResourceStore"]
 
 
 class ResourceStore(Protocol):
-    """Subscriptions, resource groups, registries and role assignments."""
+    """Subscriptions, resource groups, registries, custom role definitions and role assignments."""
 
     async def add_subscription(self, subscription: Subscription) -> None:
         """Create a subscription."""
@@ -29,6 +35,14 @@ class ResourceStore(Protocol):
         """A subscription's resource groups, by name."""
         ...
 
+    async def update_resource_group(self, group: ResourceGroup) -> None:
+        """Replace a resource group's tags."""
+        ...
+
+    async def delete_resource_group(self, subscription_id: str, name: str) -> bool:
+        """Delete an empty resource group; False if there was none."""
+        ...
+
     async def add_registry(self, registry: RegistryResource) -> None:
         """Create a registry resource."""
         ...
@@ -39,6 +53,22 @@ class ResourceStore(Protocol):
 
     async def update_registry(self, registry: RegistryResource) -> None:
         """Replace a registry's settings (looked up by name)."""
+        ...
+
+    async def delete_registry(self, name: str) -> bool:
+        """Delete a registry, its credentials and the role assignments at or below it; False if none."""
+        ...
+
+    async def put_role_definition(self, definition: StoredRoleDefinition, role_name: str) -> None:
+        """Create or replace a custom role definition."""
+        ...
+
+    async def list_role_definitions(self) -> list[StoredRoleDefinition]:
+        """Every custom role definition."""
+        ...
+
+    async def delete_role_definition(self, definition_id: str) -> bool:
+        """Delete a custom role definition; False if there was none."""
         ...
 
     async def add_role_assignment(self, assignment: StoredRoleAssignment) -> None:

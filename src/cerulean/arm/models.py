@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import datetime as dt
 
-__all__ = ["RegistryResource", "ResourceGroup", "StoredRoleAssignment", "Subscription"]
+__all__ = [
+    "RegistryResource",
+    "ResourceGroup",
+    "StoredRoleAssignment",
+    "StoredRoleDefinition",
+    "Subscription",
+]
+
+Tags = tuple[tuple[str, str], ...]  # ARM's `tags`, in the order given
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +42,7 @@ class ResourceGroup:
     name: str
     location: str
     created_at: dt.datetime
+    tags: Tags = ()
 
     @property
     def resource_id(self) -> str:
@@ -57,6 +66,17 @@ class RegistryResource:
     created_at: dt.datetime
     # policies.azureADAuthenticationAsArmPolicy: /oauth2/exchange accepts ARM-audience Entra tokens.
     arm_audience_enabled: bool = True
+    tags: Tags = ()
+    # Network controls (ARM's names: publicNetworkAccess, networkRuleSet, networkRuleBypass*).
+    public_network_access: bool = True
+    network_default_action: str = "Allow"  # "Allow" | "Deny"
+    ip_rules: tuple[str, ...] = ()  # IPv4 addresses and CIDRs; ACR's only rule action is Allow
+    bypass_azure_services: bool = True  # networkRuleBypassOptions: AzureServices | None
+    bypass_for_tasks: bool = False  # networkRuleBypassAllowedForTasks
+    data_endpoint_enabled: bool = False
+    # `identity`: a system-assigned identity's object id, and attached user-assigned identities (ARM ids).
+    system_identity_id: str | None = None
+    user_assigned_identities: tuple[str, ...] = ()
 
     @property
     def resource_id(self) -> str:
@@ -79,4 +99,13 @@ class StoredRoleAssignment:
     condition: str | None
     condition_version: str | None
     description: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRoleDefinition:
+    """A custom role definition: its GUID and ARM's JSON document (the access engine parses it)."""
+
+    id: str
+    document: str
     created_at: dt.datetime

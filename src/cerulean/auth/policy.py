@@ -9,6 +9,7 @@ within `ttl` (0: at the next token request) and a busy token endpoint pays one s
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -20,6 +21,7 @@ from cerulean.access import (
     PolicySnapshot,
     RegistryContext,
     RoleAssignment,
+    RoleDefinition,
     ScopeMap,
     Token,
     parse_scope,
@@ -155,7 +157,14 @@ class PolicyCache:
                 )
             )
             tokens[(stored_token.registry, stored_token.name.lower())] = stored_token
+        roles = []
+        for stored_role in await self._resources.list_role_definitions():
+            try:
+                roles.append(RoleDefinition.from_arm(json.loads(stored_role.document)))
+            except (AccessError, ValueError) as exc:
+                _log.warning("role definition skipped", role=stored_role.id, reason=str(exc))
         snapshot = PolicySnapshot(
+            roles=roles,
             assignments=assignments,
             group_memberships=await self._memberships.group_memberships(),
             scope_maps=scope_maps,

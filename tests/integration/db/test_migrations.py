@@ -34,7 +34,7 @@ async def test_upgrade_then_check_matches_the_tables(database_url: str) -> None:
             "directory_roles",
         }
         operational = {"signing_keys", "device_codes", "sign_ins"}
-        resources = {"subscriptions", "resource_groups", "registries", "role_assignments"}
+        resources = {"subscriptions", "resource_groups", "registries", "role_assignments", "role_definitions"}
         credentials = {
             "policy_version",
             "admin_passwords",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import AsyncIterator
 
@@ -12,9 +13,11 @@ from cerulean.arm import (
     ResourceConflictError,
     ResourceGroup,
     StoredRoleAssignment,
+    StoredRoleDefinition,
     Subscription,
 )
-from cerulean.db import Database, SqlDirectoryStore, SqlResourceStore, migrate
+from cerulean.auth.models import StoredScopeMap, StoredToken, TokenState
+from cerulean.db import Database, SqlCredentialStore, SqlDirectoryStore, SqlResourceStore, migrate
 from cerulean.identity.models import Tenant, new_id
 
 pytestmark = pytest.mark.anyio
@@ -131,3 +134,88 @@ async def test_duplicates_and_orphans_are_conflicts(resources: SqlResourceStore)
         await resources.add_registry(registry(subscription.id, "taken"))
     assert raised.value.__cause__ is not None
     assert [r.name for r in await resources.list_registries()] == ["taken"]
+
+
+async def test_registry_settings_round_trip(resources: SqlResourceStore) -> None:
+    subscription = Subscription(new_id(), TENANT.id, "Main", T0)
+    await resources.add_subscription(subscription)
+    await resources.add_resource_group(ResourceGroup(subscription.id, "rg", "local", T0, (("env", "prod"),)))
+    assert (await resources.list_resource_groups(subscription.id))[0].tags == (("env", "prod"),)
+    stored = dataclasses.replace(
+        registry(subscription.id, "alpha"),
+        tags=(("team", "a"), ("cost", "1")),
+        public_network_access=False,
+        network_default_action="Deny",
+        ip_rules=("10.0.0.0/8", "192.0.2.7"),
+        bypass_azure_services=False,
+        bypass_for_tasks=True,
+        data_endpoint_enabled=True,
+        system_identity_id=new_id(),
+        user_assigned_identities=("/subscriptions/s/resourceGroups/rg/providers/x/y/id1",),
+    )
+    await resources.add_registry(stored)
+    assert await resources.list_registries() == [stored]
+    changed = dataclasses.replace(stored, ip_rules=(), network_default_action="Allow", tags=())
+    await resources.update_registry(changed)
+    assert await resources.list_registries() == [changed]
+
+
+async def test_deleting_a_registry_takes_its_credentials_and_assignments(
+    resources: SqlResourceStore, database_url: str
+) -> None:
+    subscription = Subscription(new_id(), TENANT.id, "Main", T0)
+    await resources.add_subscription(subscription)
+    await resources.add_resource_group(ResourceGroup(subscription.id, "rg", "local", T0))
+    gone, kept = registry(subscription.id, "alpha"), registry(subscription.id, "alphabet")
+    for r in (gone, kept):
+        await resources.add_registry(r)
+    at, below, sibling = (
+        dataclasses.replace(assignment(T0), scope=gone.resource_id.upper()),
+        dataclasses.replace(assignment(T0), scope=gone.resource_id + "/repositories/app"),
+        dataclasses.replace(assignment(T0), scope=kept.resource_id),
+    )
+    for a in (at, below, sibling):
+        await resources.add_role_assignment(a)
+    database = Database(database_url)
+    credentials = SqlCredentialStore(database)
+    try:
+        for name in ("alpha", "alphabet"):
+            await credentials.put_scope_map(
+                StoredScopeMap(name, "map", "", ("repositories/*/content/read",), T0)
+            )
+            await credentials.put_token(StoredToken(name, "tok", "map", TokenState.ENABLED, T0))
+        assert await resources.delete_registry("ALPHA") is True
+        assert await resources.delete_registry("alpha") is False
+        assert [r.name for r in await resources.list_registries()] == ["alphabet"]
+        assert await resources.list_role_assignments() == [sibling]
+        assert [(m.registry, m.name) for m in await credentials.scope_maps()] == [("alphabet", "map")]
+        assert [(t.registry, t.name) for t in await credentials.tokens()] == [("alphabet", "tok")]
+    finally:
+        await database.dispose()
+
+
+async def test_a_resource_group_with_registries_is_not_deleted(resources: SqlResourceStore) -> None:
+    subscription = Subscription(new_id(), TENANT.id, "Main", T0)
+    await resources.add_subscription(subscription)
+    await resources.add_resource_group(ResourceGroup(subscription.id, "rg", "local", T0))
+    await resources.add_resource_group(ResourceGroup(subscription.id, "empty", "local", T0))
+    await resources.add_registry(registry(subscription.id, "alpha"))
+    with pytest.raises(ResourceConflictError):
+        await resources.delete_resource_group(subscription.id, "rg")
+    assert await resources.delete_resource_group(subscription.id, "empty") is True
+    assert await resources.delete_resource_group(subscription.id, "empty") is False
+    assert [g.name for g in await resources.list_resource_groups(subscription.id)] == ["rg"]
+
+
+async def test_custom_role_definitions(resources: SqlResourceStore) -> None:
+    role_id = new_id()
+    first = StoredRoleDefinition(role_id, '{"properties": {"roleName": "Pusher"}}', T0)
+    await resources.put_role_definition(first, "Pusher")
+    replaced = dataclasses.replace(first, document='{"properties": {"roleName": "Pusher 2"}}')
+    await resources.put_role_definition(replaced, "Pusher 2")
+    assert await resources.list_role_definitions() == [replaced]
+    with pytest.raises(ResourceConflictError):  # role names are unique
+        await resources.put_role_definition(StoredRoleDefinition(new_id(), "{}", T0), "Pusher 2")
+    assert await resources.delete_role_definition(role_id.upper()) is True
+    assert await resources.delete_role_definition(role_id) is False
+    assert await resources.list_role_definitions() == []

@@ -1,13 +1,36 @@
-"""ARM's objects: subscriptions, resource groups, registries, role assignments."""
+"""ARM's objects: subscriptions, resource groups, registries, custom roles, role assignments."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, insert, select, update
+import json
+from typing import TYPE_CHECKING, Any
 
-from cerulean.arm.models import RegistryResource, ResourceGroup, StoredRoleAssignment, Subscription
+from sqlalchemy import delete, func, insert, or_, select, update
+
+from cerulean.arm.models import (
+    RegistryResource,
+    ResourceGroup,
+    StoredRoleAssignment,
+    StoredRoleDefinition,
+    Subscription,
+    Tags,
+)
 from cerulean.db.stores.base import StoreBase
 from cerulean.db.stores.policy import policy_write
-from cerulean.db.tables import RegistryResourceRow, ResourceGroupRow, RoleAssignmentRow, SubscriptionRow
+from cerulean.db.tables import (
+    AdminPasswordRow,
+    RegistryResourceRow,
+    ResourceGroupRow,
+    RoleAssignmentRow,
+    RoleDefinitionRow,
+    ScopeMapRow,
+    SubscriptionRow,
+    TokenPasswordRow,
+    TokenRow,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy import Row
 
 __all__ = ["SqlResourceStore"]
 
@@ -42,9 +65,32 @@ class SqlResourceStore(StoreBase):
                     subscription_id=group.subscription_id,
                     name=group.name,
                     location=group.location,
+                    tags=_tags_json(group.tags),
                     created_at=group.created_at,
                 )
             )
+
+    async def update_resource_group(self, group: ResourceGroup) -> None:
+        """Replace a resource group's tags."""
+        async with policy_write(self._db) as conn:
+            await conn.execute(
+                update(ResourceGroupRow)
+                .where(
+                    ResourceGroupRow.subscription_id == group.subscription_id,
+                    ResourceGroupRow.name == group.name,
+                )
+                .values(tags=_tags_json(group.tags))
+            )
+
+    async def delete_resource_group(self, subscription_id: str, name: str) -> bool:
+        """Delete an empty resource group (`ResourceConflictError` while registries are in it)."""
+        async with policy_write(self._db) as conn:
+            result = await conn.execute(
+                delete(ResourceGroupRow).where(
+                    ResourceGroupRow.subscription_id == subscription_id, ResourceGroupRow.name == name
+                )
+            )
+            return bool(result.rowcount)
 
     async def list_resource_groups(self, subscription_id: str) -> list[ResourceGroup]:
         """A subscription's resource groups, by name."""
@@ -55,7 +101,9 @@ class SqlResourceStore(StoreBase):
         )
         async with self._db.read() as conn:
             rows = (await conn.execute(query)).all()
-        return [ResourceGroup(r.subscription_id, r.name, r.location, r.created_at) for r in rows]
+        return [
+            ResourceGroup(r.subscription_id, r.name, r.location, r.created_at, _tags(r.tags)) for r in rows
+        ]
 
     async def add_registry(self, registry: RegistryResource) -> None:
         """Create a registry resource."""
@@ -67,13 +115,8 @@ class SqlResourceStore(StoreBase):
                     subscription_id=r.subscription_id,
                     resource_group=r.resource_group,
                     location=r.location,
-                    sku=r.sku,
-                    login_server=r.login_server,
-                    admin_user_enabled=r.admin_user_enabled,
-                    anonymous_pull_enabled=r.anonymous_pull_enabled,
-                    permission_mode=r.permission_mode,
-                    arm_audience_enabled=r.arm_audience_enabled,
                     created_at=r.created_at,
+                    **_registry_settings(r),
                 )
             )
 
@@ -84,36 +127,39 @@ class SqlResourceStore(StoreBase):
             await conn.execute(
                 update(RegistryResourceRow)
                 .where(RegistryResourceRow.name == r.name)
-                .values(
-                    sku=r.sku,
-                    login_server=r.login_server,
-                    admin_user_enabled=r.admin_user_enabled,
-                    anonymous_pull_enabled=r.anonymous_pull_enabled,
-                    permission_mode=r.permission_mode,
-                    arm_audience_enabled=r.arm_audience_enabled,
+                .values(**_registry_settings(r))
+            )
+
+    async def delete_registry(self, name: str) -> bool:
+        """Delete a registry with its credentials and the role assignments at or below its scope."""
+        key = name.lower()
+        async with policy_write(self._db) as conn:
+            row = (
+                await conn.execute(
+                    select(RegistryResourceRow).where(func.lower(RegistryResourceRow.name) == key)
+                )
+            ).first()
+            if row is None:
+                return False
+            registry_id = _registry_of(row).resource_id.lower()
+            await conn.execute(
+                delete(RoleAssignmentRow).where(
+                    or_(
+                        func.lower(RoleAssignmentRow.scope) == registry_id,
+                        func.lower(RoleAssignmentRow.scope).startswith(registry_id + "/", autoescape=True),
+                    )
                 )
             )
+            for table in (TokenPasswordRow, TokenRow, ScopeMapRow, AdminPasswordRow):
+                await conn.execute(delete(table).where(func.lower(table.registry_name) == key))
+            await conn.execute(delete(RegistryResourceRow).where(RegistryResourceRow.name == row.name))
+            return True
 
     async def list_registries(self) -> list[RegistryResource]:
         """Every registry, by name."""
         async with self._db.read() as conn:
             rows = (await conn.execute(select(RegistryResourceRow).order_by(RegistryResourceRow.name))).all()
-        return [
-            RegistryResource(
-                r.subscription_id,
-                r.resource_group,
-                r.name,
-                r.location,
-                r.sku,
-                r.login_server,
-                bool(r.admin_user_enabled),
-                bool(r.anonymous_pull_enabled),
-                r.permission_mode,
-                r.created_at,
-                bool(r.arm_audience_enabled),
-            )
-            for r in rows
-        ]
+        return [_registry_of(r) for r in rows]
 
     async def add_role_assignment(self, assignment: StoredRoleAssignment) -> None:
         """Store a role assignment."""
@@ -160,3 +206,85 @@ class SqlResourceStore(StoreBase):
                 delete(RoleAssignmentRow).where(RoleAssignmentRow.id == assignment_id.lower())
             )
             return bool(result.rowcount)
+
+    async def put_role_definition(self, definition: StoredRoleDefinition, role_name: str) -> None:
+        """Create or replace a custom role definition (role names are unique)."""
+        async with policy_write(self._db) as conn:
+            await conn.execute(delete(RoleDefinitionRow).where(RoleDefinitionRow.id == definition.id))
+            await conn.execute(
+                insert(RoleDefinitionRow).values(
+                    id=definition.id,
+                    role_name=role_name,
+                    document=definition.document,
+                    created_at=definition.created_at,
+                )
+            )
+
+    async def list_role_definitions(self) -> list[StoredRoleDefinition]:
+        """Every custom role definition, oldest first."""
+        query = select(RoleDefinitionRow).order_by(RoleDefinitionRow.created_at, RoleDefinitionRow.id)
+        async with self._db.read() as conn:
+            rows = (await conn.execute(query)).all()
+        return [StoredRoleDefinition(r.id, r.document, r.created_at) for r in rows]
+
+    async def delete_role_definition(self, definition_id: str) -> bool:
+        """Delete a custom role definition; False if there was none."""
+        async with policy_write(self._db) as conn:
+            result = await conn.execute(
+                delete(RoleDefinitionRow).where(RoleDefinitionRow.id == definition_id.lower())
+            )
+            return bool(result.rowcount)
+
+
+def _tags_json(tags: Tags) -> str:
+    return json.dumps(dict(tags))
+
+
+def _tags(text: str) -> Tags:
+    return tuple((str(k), str(v)) for k, v in json.loads(text or "{}").items())
+
+
+def _registry_settings(r: RegistryResource) -> dict[str, Any]:
+    """The columns a registry update may change."""
+    return {
+        "sku": r.sku,
+        "login_server": r.login_server,
+        "admin_user_enabled": r.admin_user_enabled,
+        "anonymous_pull_enabled": r.anonymous_pull_enabled,
+        "permission_mode": r.permission_mode,
+        "arm_audience_enabled": r.arm_audience_enabled,
+        "tags": _tags_json(r.tags),
+        "public_network_access": r.public_network_access,
+        "network_default_action": r.network_default_action,
+        "ip_rules": json.dumps(list(r.ip_rules)),
+        "bypass_azure_services": r.bypass_azure_services,
+        "bypass_for_tasks": r.bypass_for_tasks,
+        "data_endpoint_enabled": r.data_endpoint_enabled,
+        "system_identity_id": r.system_identity_id,
+        "user_assigned_identities": json.dumps(list(r.user_assigned_identities)),
+    }
+
+
+def _registry_of(r: Row[Any]) -> RegistryResource:
+    return RegistryResource(
+        r.subscription_id,
+        r.resource_group,
+        r.name,
+        r.location,
+        r.sku,
+        r.login_server,
+        bool(r.admin_user_enabled),
+        bool(r.anonymous_pull_enabled),
+        r.permission_mode,
+        r.created_at,
+        arm_audience_enabled=bool(r.arm_audience_enabled),
+        tags=_tags(r.tags),
+        public_network_access=bool(r.public_network_access),
+        network_default_action=r.network_default_action,
+        ip_rules=tuple(json.loads(r.ip_rules or "[]")),
+        bypass_azure_services=bool(r.bypass_azure_services),
+        bypass_for_tasks=bool(r.bypass_for_tasks),
+        data_endpoint_enabled=bool(r.data_endpoint_enabled),
+        system_identity_id=r.system_identity_id,
+        user_assigned_identities=tuple(json.loads(r.user_assigned_identities or "[]")),
+    )

@@ -30,6 +30,7 @@ from cerulean.db.tables.resources import (
     RegistryResourceRow,
     ResourceGroupRow,
     RoleAssignmentRow,
+    RoleDefinitionRow,
     SubscriptionRow,
 )
 from cerulean.db.tables.signins import DeviceCodeRow, SigningKeyRow, SignInRow
@@ -56,6 +57,7 @@ __all__ = [
     "RepositoryRow",
     "ResourceGroupRow",
     "RoleAssignmentRow",
+    "RoleDefinitionRow",
     "ScopeMapRow",
     "SecretRow",
     "ServicePrincipalRow",

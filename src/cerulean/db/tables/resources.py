@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, ForeignKeyConstraint, String, Text, true
+from sqlalchemy import Boolean, ForeignKey, ForeignKeyConstraint, String, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cerulean.db.tables.base import Base, UTCDateTime
 
-__all__ = ["RegistryResourceRow", "ResourceGroupRow", "RoleAssignmentRow", "SubscriptionRow"]
+__all__ = [
+    "RegistryResourceRow",
+    "ResourceGroupRow",
+    "RoleAssignmentRow",
+    "RoleDefinitionRow",
+    "SubscriptionRow",
+]
 
 
 class SubscriptionRow(Base):
@@ -31,6 +37,7 @@ class ResourceGroupRow(Base):
     subscription_id: Mapped[str] = mapped_column(ForeignKey("subscriptions.id"), primary_key=True)
     name: Mapped[str] = mapped_column(String(90), primary_key=True)
     location: Mapped[str] = mapped_column(String(64))
+    tags: Mapped[str] = mapped_column(Text(), server_default="{}")  # JSON object
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
@@ -55,6 +62,15 @@ class RegistryResourceRow(Base):
     permission_mode: Mapped[str] = mapped_column(String(64))
     # policies.azureADAuthenticationAsArmPolicy: whether /oauth2/exchange accepts ARM-audience tokens.
     arm_audience_enabled: Mapped[bool] = mapped_column(Boolean(), server_default=true())
+    tags: Mapped[str] = mapped_column(Text(), server_default="{}")  # JSON object
+    public_network_access: Mapped[bool] = mapped_column(Boolean(), server_default=true())
+    network_default_action: Mapped[str] = mapped_column(String(8), server_default="Allow")
+    ip_rules: Mapped[str] = mapped_column(Text(), server_default="[]")  # JSON list of IPv4 addresses/CIDRs
+    bypass_azure_services: Mapped[bool] = mapped_column(Boolean(), server_default=true())
+    bypass_for_tasks: Mapped[bool] = mapped_column(Boolean(), server_default=false())
+    data_endpoint_enabled: Mapped[bool] = mapped_column(Boolean(), server_default=false())
+    system_identity_id: Mapped[str | None] = mapped_column(String(36))
+    user_assigned_identities: Mapped[str] = mapped_column(Text(), server_default="[]")  # JSON list of ids
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
@@ -71,4 +87,15 @@ class RoleAssignmentRow(Base):
     condition: Mapped[str | None] = mapped_column(Text())
     condition_version: Mapped[str | None] = mapped_column(String(8))
     description: Mapped[str] = mapped_column(Text())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class RoleDefinitionRow(Base):
+    """A custom role definition, as ARM's JSON document."""
+
+    __tablename__ = "role_definitions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    role_name: Mapped[str] = mapped_column(String(256), unique=True)
+    document: Mapped[str] = mapped_column(Text())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
