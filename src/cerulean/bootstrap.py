@@ -9,6 +9,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
+import ipaddress
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
@@ -166,12 +169,17 @@ async def build_node(
     policy = PolicyCache(
         resources, credentials, SqlDirectoryStore(database), ttl=settings.policy_cache_seconds
     )
+    metadata = SqlMetadataStore(database)
     management = ResourceManager(
         policy=policy,
-        verifier=identity.verifier,
+        provider=identity,
         resources=resources,
+        credentials=credentials,
         administration=RegistryAdministration(resources, credentials, kek, SecretHasher(), clock),
         clock=clock,
+        served_registry=settings.registry_name,
+        login_server_for=functools.partial(_login_server_for, login_server),
+        storage_used=metadata.stored_bytes,
     )
     registry_auth = RegistryAuth(
         registry_name=settings.registry_name,
@@ -275,3 +283,15 @@ async def _identity(  # noqa: PLR0917 - the composition root's one private helpe
             per_client=settings.signin_failures_per_client, per_address=settings.signin_failures_per_address
         ),
     )
+
+
+def _login_server_for(served: str, name: str) -> str:
+    """A new registry's login server: a name under this deployment's host (`*.localhost` for an address)."""
+    parts = urllib.parse.urlsplit(f"//{served}")
+    host = parts.hostname or "localhost"
+    try:
+        ipaddress.ip_address(host)
+        host = "localhost"
+    except ValueError:
+        pass
+    return f"{name.lower()}.{host}" + (f":{parts.port}" if parts.port else "")
