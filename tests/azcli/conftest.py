@@ -57,13 +57,13 @@ def trap() -> Iterator[LeakTrap]:
 def cloud(
     az_installed: Path, cerulean: Cerulean, trap: LeakTrap, tmp_path_factory: pytest.TempPathFactory
 ) -> Az:
-    """`az cloud register` (endpoints discovered from the server, as the server's first start prints it)
-    and `az cloud set`, in a configuration directory nobody has logged in with.
+    """`az cloud register` (endpoints discovered from the server's `/metadata/endpoints`) and `az cloud set`,
+    in a configuration directory nobody has logged in with.
     """
     config_dir = tmp_path_factory.mktemp("az-cloud") / "azure"
     seed_config_dir(config_dir)
     az = Az(config_dir, cerulean.ca, trap)
-    az.ok("cloud", "register", "--name", CLOUD, "--endpoint-resource-manager", cerulean.url + "/")
+    az.ok("cloud", "register", "--name", CLOUD, "--endpoint-resource-manager", cerulean.url)
     az.ok("cloud", "set", "--name", CLOUD)
     return az
 

@@ -12,6 +12,7 @@ The tests run in file order and the last one switches the registry to ABAC mode 
 
 from __future__ import annotations
 
+import shlex
 import ssl
 import subprocess
 import uuid
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from support.azure_cli import CLOUD, Az, Cerulean
+from support.azure_cli import CLOUD, Az, Cerulean, LeakTrap, seed_config_dir
 from support.client import push_image
 from support.identity import ad, unverified_claims, verified_claims
 from support.oci import Image, make_image
@@ -93,11 +94,32 @@ def test_cloud_register_discovers_the_endpoints_from_the_server(cloud: Az, cerul
     shown = cloud.ok("cloud", "show", "--name", CLOUD)
     assert shown["isActive"] is True
     endpoints = shown["endpoints"]
-    assert endpoints["resourceManager"] == cerulean.url + "/"
+    assert endpoints["resourceManager"].rstrip("/") == cerulean.url
     assert endpoints["activeDirectory"].rstrip("/") == cerulean.record["authorityHost"]
     assert endpoints["activeDirectoryResourceId"]  # the ARM audience az asks tokens for
     assert endpoints["management"] == endpoints["activeDirectoryResourceId"]
+    assert endpoints["microsoftGraphResourceId"].rstrip("/") == cerulean.url  # for --assignee look-ups
     assert "az login" in cloud.fails("account", "show").errors  # registered, not logged in
+
+
+def test_the_commands_the_server_prints_on_first_start_work(
+    az_installed: Path, cerulean: Cerulean, trap: LeakTrap, tmp_path: Path
+) -> None:
+    printed = [line.strip() for line in cerulean.server.output if line.strip().startswith("az ")]
+    assert [shlex.split(line)[1:3] for line in printed] == [
+        ["cloud", "register"],
+        ["cloud", "set"],
+        ["login", "--service-principal"],
+    ]
+    config_dir = tmp_path / "azure"
+    seed_config_dir(config_dir)
+    user = Az(config_dir, cerulean.ca, trap)
+    for line in printed:
+        args = [
+            cerulean.record["clientSecret"] if a == "$AZURE_CLIENT_SECRET" else a for a in shlex.split(line)
+        ]
+        user.ok(*args[1:])
+    assert user.ok("account", "show")["id"] == cerulean.record["subscriptionId"]
 
 
 def test_login_with_a_wrong_secret_or_tenant_fails_with_azs_message(
