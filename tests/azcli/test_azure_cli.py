@@ -87,6 +87,12 @@ def _refresh_grant(cerulean: Cerulean, refresh_token: str, scope: str) -> tuple[
     return response.status_code, response.json().get("access_token", "") if response.is_success else ""
 
 
+def _login(cerulean: Cerulean, username: str, password: str) -> int:
+    """The status of `GET /v2/` with Basic credentials (200: they log in)."""
+    with cerulean.http(auth=(username, password)) as http:
+        return http.get("/v2/").status_code
+
+
 # -- cloud and login ---------------------------------------------------------------------------------------
 
 
@@ -102,6 +108,11 @@ def test_cloud_register_discovers_the_endpoints_from_the_server(cloud: Az, cerul
     assert "az login" in cloud.fails("account", "show").errors  # registered, not logged in
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="server gap: the printed `--endpoint-resource-manager https://host:port/` makes az ask for "
+    "`//metadata/endpoints`, which the server answers 404",
+)
 def test_the_commands_the_server_prints_on_first_start_work(
     az_installed: Path, cerulean: Cerulean, trap: LeakTrap, tmp_path: Path
 ) -> None:
@@ -229,9 +240,12 @@ def test_scope_map_and_token_pull_their_repository_and_nothing_else(
     assert sorted(shown["actions"]) == expected_actions
     assert shown["description"] == "reads azcli/hello"
 
-    token = az.ok(
+    created = az.run(
         "acr", "token", "create", "--name", "hellopull", "--registry", registry, "--scope-map", "helloreader"
-    )
+    )  # fmt: skip
+    assert created.returncode == 0, created.explain()
+    assert f"docker login {cerulean.record['loginServer']} -u hellopull" in created.warnings
+    token = created.json()
     assert token["name"] == "hellopull"
     assert token["scopeMapId"] == scope_map["id"]
     assert token["status"] == "enabled"
@@ -256,6 +270,52 @@ def test_scope_map_and_token_pull_their_repository_and_nothing_else(
         "acr", "token", "create", "--name", "orphan", "--registry", registry, "--scope-map", "nosuchmap"
     )
     assert "nosuchmap" in missing.errors
+
+
+def test_token_passwords_regenerated_or_disabled_apply_to_the_next_login(az: Az, cerulean: Cerulean) -> None:
+    registry = _registry(cerulean)
+    token = az.ok(
+        "acr", "token", "create", "--name", "rotated", "--registry", registry,
+        "--repository", HELLO, "content/read", "metadata/read",
+    )  # fmt: skip
+    assert token["scopeMapId"] == f"{cerulean.registry_id}/scopeMaps/rotated-scope-map"  # made by az for it
+    first, second = (p["value"] for p in token["credentials"]["passwords"])
+    assert _login(cerulean, "rotated", first) == 200
+
+    renewed = az.ok(
+        "acr", "token", "credential", "generate", "--name", "rotated", "--registry", registry, "--password1"
+    )
+    assert [p["name"] for p in renewed["passwords"]] == ["password1"]
+    new_first = renewed["passwords"][0]["value"]
+    assert _login(cerulean, "rotated", first) == 401  # replaced
+    assert _login(cerulean, "rotated", new_first) == 200
+    assert _login(cerulean, "rotated", second) == 200  # untouched
+
+    disabled = az.ok(
+        "acr", "token", "update", "--name", "rotated", "--registry", registry, "--status", "disabled"
+    )
+    assert disabled["status"] == "disabled"
+    assert _login(cerulean, "rotated", second) == 401
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="server gap: PATCH registries/{r}/tokens/{t} ignores properties.credentials.passwords, so the "
+    "password az deletes still logs in",
+)
+def test_token_credential_delete_revokes_the_password(az: Az, cerulean: Cerulean) -> None:
+    registry = _registry(cerulean)
+    token = az.ok(
+        "acr", "token", "create", "--name", "revoked", "--registry", registry,
+        "--repository", HELLO, "content/read",
+    )  # fmt: skip
+    first, second = (p["value"] for p in token["credentials"]["passwords"])
+    remaining = az.ok(
+        "acr", "token", "credential", "delete", "--name", "revoked", "--registry", registry, "--password1"
+    )  # fmt: skip
+    assert [p["name"] for p in remaining["credentials"]["passwords"]] == ["password2"]
+    assert _login(cerulean, "revoked", second) == 200
+    assert _login(cerulean, "revoked", first) == 401
 
 
 def test_role_assignment_by_application_id_resolves_it_through_graph(
