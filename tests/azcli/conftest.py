@@ -6,6 +6,7 @@ collect it (`norecursedirs` in pyproject). How `az` is run: support/azure_cli.py
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,12 +37,19 @@ def skopeo() -> str:
 
 @pytest.fixture(scope="module")
 def cerulean(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cerulean]:
-    """A TLS server with its bootstrap tenant, subscription, registry and Owner application."""
+    """A TLS server with its bootstrap tenant, subscription, registry and Owner application, and its
+    managed-identity endpoint.
+    """
     server = start_server(
-        tmp_path_factory.mktemp("azcli") / "data", extra_args=("--tls", "auto"), admin=False
+        tmp_path_factory.mktemp("azcli") / "data",
+        extra_args=("--tls", "auto", "--identity-listen", "127.0.0.1:0"),
+        admin=False,
     )
     try:
-        yield Cerulean(server, bootstrap(server))
+        found = next(
+            m for line in server.output if (m := re.search(r"managed identity at (http://\S+)", line))
+        )
+        yield Cerulean(server, bootstrap(server), found.group(1))
     finally:
         assert server.stop() == 0, "\n".join(server.output)
 

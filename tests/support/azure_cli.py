@@ -101,6 +101,7 @@ class Az:
     config_dir: Path
     ca: str
     trap: LeakTrap
+    env: dict[str, str] = field(default_factory=dict)  # what this machine adds (e.g. IDENTITY_ENDPOINT)
     history: list[AzResult] = field(default_factory=list)
 
     def environment(self) -> dict[str, str]:
@@ -118,6 +119,7 @@ class Az:
             "HTTPS_PROXY": self.trap.url,
             "HTTP_PROXY": self.trap.url,
             "NO_PROXY": "127.0.0.1,localhost",
+            **self.env,
         }
 
     def run(self, *args: str, timeout: float = AZ_TIMEOUT) -> AzResult:
@@ -154,10 +156,10 @@ class Az:
         assert result.returncode != 0, result.explain()
         return result
 
-    def fork(self, config_dir: Path) -> Az:
-        """Another user on the same machine: a copy of this configuration directory (clouds, settings)."""
+    def fork(self, config_dir: Path, env: dict[str, str] | None = None) -> Az:
+        """Another user (or machine): a copy of this configuration directory (clouds, settings)."""
         shutil.copytree(self.config_dir, config_dir)
-        return Az(config_dir, self.ca, self.trap)
+        return Az(config_dir, self.ca, self.trap, {**self.env, **(env or {})})
 
 
 def _azure_cli_version() -> str:
@@ -182,6 +184,7 @@ class Cerulean:
 
     server: RunningServer
     record: dict[str, str]
+    managed_identity_url: str  # App Service's IDENTITY_ENDPOINT (plain http, as on Azure)
 
     @property
     def url(self) -> str:
