@@ -83,6 +83,6 @@ def az(cloud: Az, cerulean: Cerulean, tmp_path_factory: pytest.TempPathFactory) 
     record = cerulean.record
     logged_in.ok(
         "login", "--service-principal", "--username", record["clientId"],
-        "--password", record["clientSecret"], "--tenant", record["tenantId"],
+        f"--password={record['clientSecret']}", "--tenant", record["tenantId"],
     )  # fmt: skip
     return logged_in
