@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: run test lint fmt bench system-deps venv clean
+.PHONY: run test test-azcli lint fmt bench system-deps venv azcli-venv clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,11 +20,20 @@ venv: $(STAMP)
 system-deps:
 	@scripts/install-system-deps
 
+# The real Azure CLI in a venv of its own (it pins its own azure-core and msal); a no-op once installed.
+AZCLI_VENV := .venv-azcli
+azcli-venv:
+	@PYTHON=$(PYTHON) scripts/install-azure-cli $(AZCLI_VENV)
+
 run: $(STAMP)
 	$(BIN)/cerulean serve $(ARGS)
 
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest $(ARGS)
+
+# Slower: the unmodified `az` against a real server (tests/azcli, which `make test` does not collect).
+test-azcli: $(STAMP) system-deps azcli-venv
+	CERULEAN_AZCLI_VENV=$(CURDIR)/$(AZCLI_VENV) $(BIN)/python -m pytest tests/azcli $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -42,4 +51,4 @@ bench: $(STAMP) system-deps
 	$(BIN)/python -m bench.registry $(ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(AZCLI_VENV) .pytest_cache .mypy_cache .ruff_cache
