@@ -112,11 +112,6 @@ def test_cloud_register_discovers_the_endpoints_from_the_server(cloud: Az, cerul
     assert "az login" in cloud.fails("account", "show").errors  # registered, not logged in
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server gap: the printed `--endpoint-resource-manager https://host:port/` makes az ask for "
-    "`//metadata/endpoints`, which the server answers 404",
-)
 def test_the_commands_the_server_prints_on_first_start_work(
     az_installed: Path, cerulean: Cerulean, trap: LeakTrap, tmp_path: Path
 ) -> None:
@@ -302,11 +297,6 @@ def test_token_passwords_regenerated_or_disabled_apply_to_the_next_login(az: Az,
     assert _login(cerulean, "rotated", second) == 401
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server gap: PATCH registries/{r}/tokens/{t} ignores properties.credentials.passwords, so the "
-    "password az deletes still logs in",
-)
 def test_token_credential_delete_revokes_the_password(az: Az, cerulean: Cerulean) -> None:
     registry = _registry(cerulean)
     token = az.ok(
@@ -397,11 +387,6 @@ def test_managed_identity_logs_in_and_pulls(
     ) == ["v1"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server gap: the App Service identity endpoint answers errors as OAuth2 `error` and "
-    "`error_description`; MSAL reads App Service's `statusCode`/`message`, so az prints `ERROR: None, None`",
-)
 def test_managed_identity_with_a_forged_header_is_refused_with_a_message(
     cloud: Az, cerulean: Cerulean, tmp_path: Path
 ) -> None:

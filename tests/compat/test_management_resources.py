@@ -27,6 +27,8 @@ from azure.mgmt.containerregistry.models import (
     ScopeMapUpdateParameters,
     Sku,
     Token,
+    TokenCredentialsProperties,
+    TokenPassword,
     TokenUpdateParameters,
     UserIdentityProperties,
 )
@@ -252,6 +254,12 @@ def test_scope_map_and_token_passwords_reach_the_data_plane(arm: Arm) -> None:
     assert renewed["password2"].creation_time == again.passwords[0].creation_time
     assert renewed["password1"].creation_time == shown.credentials.passwords[0].creation_time
     assert _pull(arm, ("partner01", password), "vendor/app") == 200  # password1 untouched
+    client.tokens.begin_update(
+        group, name, "partner01",
+        TokenUpdateParameters(credentials=TokenCredentialsProperties(passwords=[TokenPassword(name="password1")])),
+    ).result()  # fmt: skip
+    assert _pull(arm, ("partner01", again.passwords[0].value), "vendor/app") == 401  # dropped from the set
+    assert _pull(arm, ("partner01", password), "vendor/app") == 200
 
     # Widening the scope map applies to the next token request; disabling the token stops it.
     client.scope_maps.begin_update(

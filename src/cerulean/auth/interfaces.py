@@ -57,6 +57,10 @@ class CredentialStore(PolicyVersions, Protocol):
         """Create or replace one of a token's passwords."""
         ...
 
+    async def delete_token_password(self, registry: str, token: str, name: str) -> bool:
+        """Delete one of a token's passwords; False if there was none."""
+        ...
+
     async def delete_token(self, registry: str, name: str) -> bool:
         """Delete a token and its passwords; False if there was none."""
         ...

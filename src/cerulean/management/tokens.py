@@ -47,10 +47,11 @@ class RegistryScopeMap:
 
 @dataclass(frozen=True, slots=True)
 class TokenChanges:
-    """A token PUT or PATCH: the scope map's ARM id and the status (None: not given)."""
+    """A token PUT or PATCH: the scope map's ARM id, the status, the passwords to keep (None: not given)."""
 
     scope_map_id: str | None = None
     status: str | None = None
+    passwords: tuple[str, ...] | None = None  # `credentials.passwords`: a password not listed is deleted
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,6 +287,12 @@ class RegistryTokens:
         await self._administration.put_token(
             registry.name, stored_name, scope_map.name, enabled=status == TokenState.ENABLED.value
         )
+        if existing is not None and changes.passwords is not None:
+            for password in existing.passwords:
+                if password.name not in changes.passwords:
+                    await self._credentials.delete_token_password(
+                        existing.registry, existing.name, password.name
+                    )
         self._gate.wrote()
         return registry, await self._token(registry, stored_name), existing is None
 

@@ -110,6 +110,18 @@ class SqlCredentialStore(StoreBase):
             )
             await conn.execute(insert(TokenPasswordRow).values(**row))
 
+    async def delete_token_password(self, registry: str, token: str, name: str) -> bool:
+        """Delete one of a token's passwords."""
+        async with policy_write(self._db) as conn:
+            result = await conn.execute(
+                delete(TokenPasswordRow).where(
+                    TokenPasswordRow.registry_name == registry.lower(),
+                    TokenPasswordRow.token == token,
+                    TokenPasswordRow.name == name,
+                )
+            )
+            return bool(result.rowcount)
+
     async def delete_token(self, registry: str, name: str) -> bool:
         """Delete a token and its passwords."""
         registry = registry.lower()

@@ -49,10 +49,8 @@ class ManagedIdentityApp:
         request = Request(scope, receive)
         try:
             response = await self._respond(request)
-        except ManagedIdentityError as error:
-            response = _json({"error": error.error, "error_description": error.description}, error.status)
-        except EntraError as error:
-            response = _json({"error": error.error, "error_description": error.description}, error.status)
+        except (ManagedIdentityError, EntraError) as error:
+            response = _error(error.status, error.error, error.description)
         except Exception:  # noqa: BLE001 - the last line of defence
             _log.exception("managed identity endpoint failed", path=request.url.path)
             response = _json({"error": "server_error", "error_description": "internal error"}, 500)
@@ -84,3 +82,11 @@ class ManagedIdentityApp:
         if imds:
             body.update(expires_in=str(token.expires_in), ext_expires_in=str(token.expires_in))
         return _json(body)
+
+
+def _error(status: int, error: str, description: str) -> Response:
+    """An error both ways: IMDS clients read OAuth2's fields, App Service clients `statusCode`/`message`."""
+    return _json(
+        {"error": error, "error_description": description, "statusCode": status, "message": description},
+        status,
+    )

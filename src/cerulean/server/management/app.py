@@ -38,7 +38,7 @@ _CANONICAL: Final = {
         "subscriptions", "resourceGroups", "providers", "resources", "registries", "scopeMaps", "tokens",
         "roleAssignments", "roleDefinitions", "userAssignedIdentities", "listCredentials",
         "regenerateCredential", "generateCredentials", "listUsages", "checkNameAvailability",
-        "explainAccess", "privateEndpointConnections",
+        "explainAccess", "privateEndpointConnections", "replications",
     )
 }  # fmt: skip
 _NAMESPACES: Final = {
@@ -51,15 +51,21 @@ _NAMESPACES: Final = {
 
 def is_management_path(path: str) -> bool:
     """Whether a path belongs to the management API (role routes hang under any scope)."""
+    path = _single_leading_slash(path)
     lowered = path.lower()
     if lowered.startswith(_PREFIXES) or path == "/metadata/endpoints":
         return True
     return not lowered.startswith(_REGISTRY_PREFIXES) and _ROLE_ROUTES in lowered
 
 
+def _single_leading_slash(path: str) -> str:
+    """`//metadata/endpoints`: what az asks for when the ARM URL it was given ends in a slash."""
+    return "/" + path.lstrip("/") if path.startswith("//") else path
+
+
 def canonical_path(path: str) -> str:
     """`path` with ARM's type segments (not the names between them) in their canonical case."""
-    segments = path.split("/")
+    segments = _single_leading_slash(path).split("/")
     out = [segments[0]]
     expect_type = True
     after_providers = False

@@ -139,9 +139,18 @@ class ScopeMapBody(_Body):
     properties: _ScopeMapProperties | None = None
 
 
+class _TokenPassword(_Body):
+    name: StrictStr
+
+
+class _TokenCredentials(_Body):
+    passwords: list[_TokenPassword] | None = None
+
+
 class _TokenProperties(_Body):
     scope_map_id: StrictStr | None = Field(None, alias="scopeMapId")
     status: StrictStr | None = None
+    credentials: _TokenCredentials | None = None
 
 
 class TokenBody(_Body):

@@ -239,6 +239,15 @@ async def list_usages(
     return {"value": [usage_json(u) for u in await manager.registries.usages(who, subscription, group, name)]}
 
 
+@router.get(_REGISTRY + "/replications", name="replications_list")
+async def replications(
+    manager: Manager, who: Authenticated, subscription: str, group: str, name: str
+) -> dict[str, Any]:
+    """No geo-replication: one region (`az acr show-endpoints` lists them)."""
+    await manager.registries.get(who, subscription, group, name)
+    return {"value": []}
+
+
 @router.post(_REGISTRY + "/explainAccess", name="registries_explainAccess")
 async def explain_access(
     manager: Manager, who: Authenticated, subscription: str, group: str, name: str, body: ExplainAccessBody
@@ -336,7 +345,14 @@ async def _put_token(
     manager: Manager, who: Authenticated, path: tuple[str, str, str, str], body: TokenBody
 ) -> JSONResponse:
     props = body.properties
-    changes = TokenChanges(props.scope_map_id, props.status) if props else TokenChanges()
+    passwords = props.credentials.passwords if props and props.credentials else None
+    changes = (
+        TokenChanges(
+            props.scope_map_id, props.status, None if passwords is None else tuple(p.name for p in passwords)
+        )
+        if props
+        else TokenChanges()
+    )
     registry, stored, created = await manager.tokens.put_token(who, *path, changes)
     return JSONResponse(token_json(registry, stored), status_code=201 if created else 200)
 

@@ -33,7 +33,7 @@ def cloud_metadata(authority: str, acr_suffix: str) -> dict[str, Any]:
     return {
         "name": "Cerulean",
         "portal": authority,
-        "galleryEndpoint": authority,
+        "gallery": authority,
         "graphEndpoint": f"{authority}/",
         "graphAudience": f"{authority}/",
         "microsoftGraphResourceId": f"{authority}/",
