@@ -27,6 +27,7 @@ from cerulean.db import (
     SqlCredentialStore,
     SqlDirectoryStore,
     SqlMetadataStore,
+    SqlPrivateEndpointStore,
     SqlResourceStore,
     migrate,
 )
@@ -35,11 +36,13 @@ from cerulean.identity.keys import KeyRing
 from cerulean.identity.secrets import ProvenSecrets, SecretHasher
 from cerulean.identity.throttle import ThrottleLimits
 from cerulean.management import ResourceManager
+from cerulean.network import ClientResolver, TrustedProxies
 from cerulean.provisioning import provision_first_start
 from cerulean.registry.service import RegistryService
 from cerulean.server import Metrics, build_admin_app, build_app
 from cerulean.server.idp import ManagedIdentityApp
 from cerulean.server.issuers import HttpIssuerKeys
+from cerulean.server.network import NetworkControls
 from cerulean.storage import FilesystemBlobStore
 
 if TYPE_CHECKING:
@@ -191,6 +194,14 @@ async def build_node(
         audit=audit,
         clock=clock,
     )
+    private_endpoint_store = SqlPrivateEndpointStore(database)
+    network = NetworkControls(
+        registry_name=settings.registry_name,
+        policy=policy,
+        endpoints=private_endpoint_store,
+        resolver=ClientResolver(TrustedProxies(settings.trusted_proxies), settings.forwarded_header),
+        trusted_services=frozenset(settings.trusted_services),
+    )
     metrics = Metrics()
     app = build_app(
         registry,
@@ -203,6 +214,7 @@ async def build_node(
         audit=audit,
         clock=clock,
         management=management,
+        network=network,
     )
     return Node(
         settings=settings,
