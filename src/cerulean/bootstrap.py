@@ -36,6 +36,7 @@ from cerulean.identity.keys import KeyRing
 from cerulean.identity.secrets import ProvenSecrets, SecretHasher
 from cerulean.identity.throttle import ThrottleLimits
 from cerulean.management import ResourceManager
+from cerulean.management.private_endpoints import PrivateEndpoints
 from cerulean.network import ClientResolver, TrustedProxies
 from cerulean.provisioning import provision_first_start
 from cerulean.registry.service import RegistryService
@@ -202,6 +203,9 @@ async def build_node(
         resolver=ClientResolver(TrustedProxies(settings.trusted_proxies), settings.forwarded_header),
         trusted_services=frozenset(settings.trusted_services),
     )
+    private_endpoints = PrivateEndpoints(
+        manager=management, resources=resources, store=private_endpoint_store, clock=clock
+    )
     metrics = Metrics()
     app = build_app(
         registry,
@@ -214,6 +218,7 @@ async def build_node(
         audit=audit,
         clock=clock,
         management=management,
+        private_endpoints=private_endpoints,
         network=network,
     )
     return Node(

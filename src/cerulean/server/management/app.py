@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cerulean.management import ArmError, BadRequestError, Caller, ResourceManager
 from cerulean.management.service import RegistryChanges, scope_text
+from cerulean.server.management.private_endpoints import private_endpoint_router
 from cerulean.server.management.shapes import registry_json, role_assignment_json, role_definition_json
 
 if TYPE_CHECKING:
@@ -317,4 +318,5 @@ def build_management_app(manager: ResourceManager, *, authority: str) -> FastAPI
     async def registries(who: Authenticated, subscription: str) -> dict[str, Any]:
         return {"value": [registry_json(r) for r in await manager.registries(who, subscription, None)]}
 
+    app.include_router(private_endpoint_router())  # registries/{r}/privateEndpointConnections (network)
     return app
