@@ -9,6 +9,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
+import ipaddress
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
@@ -36,7 +39,6 @@ from cerulean.identity.keys import KeyRing
 from cerulean.identity.secrets import ProvenSecrets, SecretHasher
 from cerulean.identity.throttle import ThrottleLimits
 from cerulean.management import ResourceManager
-from cerulean.management.private_endpoints import PrivateEndpoints
 from cerulean.network import ClientResolver, TrustedProxies
 from cerulean.provisioning import provision_first_start
 from cerulean.registry.service import RegistryService
@@ -170,12 +172,19 @@ async def build_node(
     policy = PolicyCache(
         resources, credentials, SqlDirectoryStore(database), ttl=settings.policy_cache_seconds
     )
+    metadata = SqlMetadataStore(database)
+    private_endpoint_store = SqlPrivateEndpointStore(database)
     management = ResourceManager(
         policy=policy,
-        verifier=identity.verifier,
+        provider=identity,
         resources=resources,
+        credentials=credentials,
         administration=RegistryAdministration(resources, credentials, kek, SecretHasher(), clock),
         clock=clock,
+        served_registry=settings.registry_name,
+        login_server_for=functools.partial(_login_server_for, login_server),
+        storage_used=metadata.stored_bytes,
+        private_endpoints=private_endpoint_store,
     )
     registry_auth = RegistryAuth(
         registry_name=settings.registry_name,
@@ -195,16 +204,12 @@ async def build_node(
         audit=audit,
         clock=clock,
     )
-    private_endpoint_store = SqlPrivateEndpointStore(database)
     network = NetworkControls(
         registry_name=settings.registry_name,
         policy=policy,
         endpoints=private_endpoint_store,
         resolver=ClientResolver(TrustedProxies(settings.trusted_proxies), settings.forwarded_header),
         trusted_services=frozenset(settings.trusted_services),
-    )
-    private_endpoints = PrivateEndpoints(
-        manager=management, resources=resources, store=private_endpoint_store, clock=clock
     )
     metrics = Metrics()
     app = build_app(
@@ -218,7 +223,6 @@ async def build_node(
         audit=audit,
         clock=clock,
         management=management,
-        private_endpoints=private_endpoints,
         network=network,
     )
     return Node(
@@ -292,3 +296,15 @@ async def _identity(  # noqa: PLR0917 - the composition root's one private helpe
             per_client=settings.signin_failures_per_client, per_address=settings.signin_failures_per_address
         ),
     )
+
+
+def _login_server_for(served: str, name: str) -> str:
+    """A new registry's login server: a name under this deployment's host (`*.localhost` for an address)."""
+    parts = urllib.parse.urlsplit(f"//{served}")
+    host = parts.hostname or "localhost"
+    try:
+        ipaddress.ip_address(host)
+        host = "localhost"
+    except ValueError:
+        pass
+    return f"{name.lower()}.{host}" + (f":{parts.port}" if parts.port else "")

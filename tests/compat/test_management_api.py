@@ -11,85 +11,24 @@ from __future__ import annotations
 import ssl
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
 from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
-from azure.identity import ClientSecretCredential
-from azure.mgmt.authorization import AuthorizationManagementClient
 from azure.mgmt.authorization.models import RoleAssignmentCreateParameters
-from azure.mgmt.containerregistry import ContainerRegistryManagementClient
 from azure.mgmt.containerregistry.models import RegenerateCredentialParameters, RegistryUpdateParameters
 
+from support.arm import Arm, running_arm
 from support.client import push_image
-from support.identity import ad, bootstrap
 from support.oci import make_image
-from support.server import RunningServer, start_server
 
-ARM_SCOPE = "https://management.azure.com/.default"
 REPOSITORY_READER = "Container Registry Repository Reader"
-
-
-@dataclass
-class Arm:
-    server: RunningServer
-    record: dict[str, str]
-    ca: str
-    pipeline: dict[str, str]
-
-    @property
-    def registry_id(self) -> str:
-        r = self.record
-        return (
-            f"/subscriptions/{r['subscriptionId']}/resourceGroups/{r['resourceGroup']}"
-            f"/providers/Microsoft.ContainerRegistry/registries/{r['registryName']}"
-        )
-
-    def credential(self, client_id: str, secret: str) -> ClientSecretCredential:
-        return ClientSecretCredential(
-            self.record["tenantId"], client_id, secret, authority=self.server.url,
-            disable_instance_discovery=True, connection_verify=self.ca,
-        )  # fmt: skip
-
-    def owner(self) -> ClientSecretCredential:
-        return self.credential(self.record["clientId"], self.record["clientSecret"])
-
-    def registries(
-        self, credential: ClientSecretCredential | None = None
-    ) -> ContainerRegistryManagementClient:
-        return ContainerRegistryManagementClient(
-            credential or self.owner(), self.record["subscriptionId"], base_url=self.server.url,
-            connection_verify=self.ca,
-        )  # fmt: skip
-
-    def roles(self, credential: ClientSecretCredential | None = None) -> AuthorizationManagementClient:
-        return AuthorizationManagementClient(
-            credential or self.owner(), self.record["subscriptionId"], base_url=self.server.url,
-            connection_verify=self.ca,
-        )  # fmt: skip
-
-    def http(self, **kwargs: object) -> httpx.Client:
-        return httpx.Client(
-            base_url=self.server.url, verify=ssl.create_default_context(cafile=self.ca), timeout=60, **kwargs
-        )  # type: ignore[arg-type]
-
-    def arm_token(self, credential: ClientSecretCredential | None = None) -> str:
-        return (credential or self.owner()).get_token(ARM_SCOPE).token
 
 
 @pytest.fixture(scope="module")
 def arm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Arm]:
-    work: Path = tmp_path_factory.mktemp("arm")
-    server = start_server(work / "data", extra_args=("--tls", "auto"), admin=False)
-    try:
-        record = bootstrap(server)
-        app = ad(server, "app", "create", "pipeline")
-        secret = ad(server, "app", "add-secret", app["appId"])
-        yield Arm(server, record, record["caBundle"], {**app, "secret": secret["secretText"]})
-    finally:
-        server.stop()
+    with running_arm(tmp_path_factory.mktemp("arm")) as running:
+        yield running
 
 
 def _registry(arm: Arm) -> tuple[str, str]:

@@ -23,14 +23,17 @@ from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
 from azure.identity import ClientSecretCredential
 from azure.mgmt.containerregistry import ContainerRegistryManagementClient
 from azure.mgmt.containerregistry.models import (
+    IPRule,
+    NetworkRuleSet,
     PrivateEndpoint,
     PrivateEndpointConnection,
     PrivateLinkServiceConnectionState,
+    RegistryUpdateParameters,
 )
 
 from cerulean.auth.administration import RegistryAdministration
 from support.identity import ad, bootstrap
-from support.network import FIREWALL, endpoint_url, reset_network, set_network
+from support.network import FIREWALL, client_from, endpoint_url, reset_network, set_network
 from support.oci import make_image, write_layout
 from support.registry_admin import administer
 from support.server import RunningServer, start_server
@@ -348,3 +351,29 @@ def test_the_challenge_on_the_public_endpoint_stays_closed_without_trusted_servi
     # `az acr login` reads this 403 on /v2/ as "the registry's firewall refused you".
     assert response.status_code == 403
     assert response.json() == {"errors": [{"code": "DENIED", "message": FIREWALL.format(ip="127.0.0.1")}]}
+
+
+# -- rules set through ARM ------------------------------------------------------------------------------
+
+
+def test_rules_set_through_arm_apply_to_the_next_request(net: Net) -> None:
+    registries = net.arm().registries
+    verify = ssl.create_default_context(cafile=net.ca)
+
+    def status(source: str) -> int:
+        with client_from(source, net.server.url, verify=verify, auth=net.server.auth) as client:
+            return client.get("/v2/").status_code
+
+    assert status("127.0.0.1") == 200
+    rules = NetworkRuleSet(default_action="Deny", ip_rules=[IPRule(ip_address_or_range="127.0.0.5")])
+    registries.begin_update(net.group, "cerulean", RegistryUpdateParameters(network_rule_set=rules)).result()
+    assert (status("127.0.0.1"), status("127.0.0.5")) == (403, 200)
+    registries.begin_update(
+        net.group, "cerulean", RegistryUpdateParameters(public_network_access="Disabled")
+    ).result()
+    assert status("127.0.0.5") == 403
+    open_again = RegistryUpdateParameters(
+        public_network_access="Enabled", network_rule_set=NetworkRuleSet(default_action="Allow", ip_rules=[])
+    )
+    registries.begin_update(net.group, "cerulean", open_again).result()
+    assert status("127.0.0.1") == 200

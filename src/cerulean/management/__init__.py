@@ -14,7 +14,8 @@ from cerulean.management.errors import (
     ConflictError,
     NotFoundError,
 )
-from cerulean.management.service import Caller, ResourceManager
+from cerulean.management.gate import Caller
+from cerulean.management.service import ResourceManager
 
 __all__ = [
     "ArmError",

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from cerulean.access import decide
 from cerulean.management.errors import AuthorizationFailedError, BadRequestError, ConflictError, NotFoundError
+from cerulean.management.gate import same
+from cerulean.management.registries import find_registry, registry_id
 from cerulean.network import (
     MAX_CONNECTIONS,
     ConnectionStatus,
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     from cerulean.arm.interfaces import ResourceStore
     from cerulean.arm.models import RegistryResource
     from cerulean.core.clock import Clock
-    from cerulean.management.service import Caller, ResourceManager
+    from cerulean.management.gate import Caller, Gate
     from cerulean.network import PrivateEndpointStore
 
 __all__ = ["APPROVAL_ACTION", "PrivateEndpoints"]
@@ -53,29 +54,16 @@ _MAX_DESCRIPTION: Final = 1024
 _MAX_NAME: Final = 256
 
 
-def _same(a: str, b: str) -> bool:
-    return a.casefold() == b.casefold()
-
-
 class PrivateEndpoints:
     """Private endpoint connections of registries, as ARM's API offers them."""
 
     def __init__(
-        self,
-        *,
-        manager: ResourceManager,
-        resources: ResourceStore,
-        store: PrivateEndpointStore,
-        clock: Clock,
+        self, gate: Gate, resources: ResourceStore, store: PrivateEndpointStore, clock: Clock
     ) -> None:
-        self._manager = manager
+        self._gate = gate
         self._resources = resources
         self._store = store
         self._clock = clock
-
-    async def authenticate(self, authorization: str) -> Caller:
-        """The caller an ``Authorization: Bearer`` header names (as every ARM call)."""
-        return await self._manager.authenticate(authorization)
 
     # -- reads --------------------------------------------------------------------------------------
 
@@ -83,8 +71,8 @@ class PrivateEndpoints:
         self, caller: Caller, subscription: str, group: str, registry: str
     ) -> tuple[RegistryResource, list[PrivateEndpointConnection]]:
         """A registry's connections (`privateEndpointConnections/read`)."""
-        found = await self._registry(subscription, group, registry)
-        self._authorize(caller, _READ, found.resource_id)
+        self._gate.authorize(caller, _READ, registry_id(subscription, group, registry))
+        found = await find_registry(self._resources, subscription, group, registry)
         return found, await self._store.private_endpoint_connections(found.name)
 
     async def connection(
@@ -108,7 +96,15 @@ class PrivateEndpoints:
         description: str | None,
     ) -> tuple[bool, RegistryResource, PrivateEndpointConnection]:
         """Create (True) or update (False) a connection, checked as Azure checks it."""
-        found = await self._registry(subscription, group, registry)
+        scope = registry_id(subscription, group, registry)
+        endpoint_id = None if private_endpoint_id is None else _endpoint_id(private_endpoint_id)
+        approver = self._gate.allows(caller, APPROVAL_ACTION, scope)
+        if not approver and not (
+            self._gate.allows(caller, _WRITE, scope)
+            or (endpoint_id is not None and self._gate.allows(caller, _ENDPOINT_WRITE, endpoint_id))
+        ):
+            raise AuthorizationFailedError(caller.principal.object_id, _WRITE, scope)
+        found = await find_registry(self._resources, subscription, group, registry)
         if not name or len(name) > _MAX_NAME or "/" in name:
             raise BadRequestError(f"The connection name '{name[:80]}' is not valid.", target="name")
         if description is not None and len(description) > _MAX_DESCRIPTION:
@@ -118,26 +114,21 @@ class PrivateEndpoints:
             )
         requested = _status(status)
         connections = await self._store.private_endpoint_connections(found.name)
-        existing = next((c for c in connections if _same(c.name, name)), None)
-        approver = self._allowed(caller, APPROVAL_ACTION, found.resource_id)
+        existing = next((c for c in connections if same(c.name, name)), None)
         if existing is not None:
             updated = self._update(
-                caller, found, existing, private_endpoint_id, requested, description, approver=approver
+                caller, found, existing, endpoint_id, requested, description, approver=approver
             )
-            await self._store.put_private_endpoint_connection(updated)
+            if updated is not existing:
+                await self._store.put_private_endpoint_connection(updated)
+                self._gate.wrote()
             return False, found, updated
-        if private_endpoint_id is None:
+        if endpoint_id is None:
             raise BadRequestError(
                 "A new connection needs properties.privateEndpoint.id.",
                 target="properties.privateEndpoint.id",
             )
-        endpoint_id = _endpoint_id(private_endpoint_id)
-        if not approver and not (
-            self._allowed(caller, _WRITE, found.resource_id)
-            or self._allowed(caller, _ENDPOINT_WRITE, endpoint_id)
-        ):
-            raise AuthorizationFailedError(caller.principal.object_id, _WRITE, found.resource_id)
-        if any(_same(c.private_endpoint_id, endpoint_id) for c in connections):
+        if any(same(c.private_endpoint_id, endpoint_id) for c in connections):
             raise ConflictError(
                 f"The private endpoint '{endpoint_id}' is already connected to registry '{found.name}'.",
                 code="PrivateEndpointConnectionExists",
@@ -156,6 +147,7 @@ class PrivateEndpoints:
             found.name, name, endpoint_id, state, text, _actions(state), self._clock.now()
         )
         await self._store.put_private_endpoint_connection(created)
+        self._gate.wrote()
         return True, found, created
 
     def _update(  # noqa: PLR0917 - the fields a PUT may change
@@ -163,15 +155,13 @@ class PrivateEndpoints:
         caller: Caller,
         registry: RegistryResource,
         existing: PrivateEndpointConnection,
-        private_endpoint_id: str | None,
+        endpoint_id: str | None,
         requested: ConnectionStatus | None,
         description: str | None,
         *,
         approver: bool,
     ) -> PrivateEndpointConnection:
-        if private_endpoint_id is not None and not _same(
-            _endpoint_id(private_endpoint_id), existing.private_endpoint_id
-        ):
+        if endpoint_id is not None and not same(endpoint_id, existing.private_endpoint_id):
             raise BadRequestError(
                 "The private endpoint of a connection cannot change.", code="PrivateEndpointCannotChange",
                 target="properties.privateEndpoint.id",
@@ -196,42 +186,21 @@ class PrivateEndpoints:
         self, caller: Caller, subscription: str, group: str, registry: str, name: str
     ) -> PrivateEndpointConnection | None:
         """Delete a connection (`privateEndpointConnections/delete`); None if there was none."""
-        found = await self._registry(subscription, group, registry)
-        self._authorize(caller, _DELETE, found.resource_id)
+        self._gate.authorize(caller, _DELETE, registry_id(subscription, group, registry))
+        found = await find_registry(self._resources, subscription, group, registry)
         connections = await self._store.private_endpoint_connections(found.name)
-        existing = next((c for c in connections if _same(c.name, name)), None)
+        existing = next((c for c in connections if same(c.name, name)), None)
         if existing is None:
             return None
         await self._store.delete_private_endpoint_connection(found.name, existing.name)
+        self._gate.wrote()
         return existing
-
-    # -- helpers ------------------------------------------------------------------------------------
-
-    def _allowed(self, caller: Caller, action: str, scope: str) -> bool:
-        return decide(caller.view.snapshot, caller.principal, action, scope).allowed
-
-    def _authorize(self, caller: Caller, action: str, scope: str) -> None:
-        if not self._allowed(caller, action, scope):
-            raise AuthorizationFailedError(caller.principal.object_id, action, scope)
-
-    async def _registry(self, subscription: str, group: str, name: str) -> RegistryResource:
-        for registry in await self._resources.list_registries():
-            if (
-                _same(registry.subscription_id, subscription)
-                and _same(registry.resource_group, group)
-                and _same(registry.name, name)
-            ):
-                return registry
-        raise NotFoundError(
-            f"The Resource 'Microsoft.ContainerRegistry/registries/{name[:50]}' under resource group "
-            f"'{group[:90]}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix"
-        )
 
 
 def _named(
     connections: list[PrivateEndpointConnection], name: str, registry: RegistryResource
 ) -> PrivateEndpointConnection:
-    found = next((c for c in connections if _same(c.name, name)), None)
+    found = next((c for c in connections if same(c.name, name)), None)
     if found is None:
         raise NotFoundError(
             f"The private endpoint connection '{name[:80]}' of registry '{registry.name}' was not found.",

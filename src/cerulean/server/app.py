@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from cerulean.core.clock import Clock
     from cerulean.identity import IdentityProvider
     from cerulean.management import ResourceManager
-    from cerulean.management.private_endpoints import PrivateEndpoints
     from cerulean.registry.service import RegistryService
     from cerulean.server.dataplane.access import AccessGate
     from cerulean.server.metrics import Metrics
@@ -96,7 +95,6 @@ def build_app(
     audit: AuditRecorder | None = None,
     clock: Clock | None = None,
     management: ResourceManager | None = None,
-    private_endpoints: PrivateEndpoints | None = None,
     network: NetworkControls | None = None,
 ) -> ASGIApp:
     """The main listener's application; with `registry_auth`, every data-plane route needs a token.
@@ -115,7 +113,6 @@ def build_app(
     arm = None
     if management is not None:
         arm = build_management_app(management, authority=f"{'https' if tls else 'http'}://{login_server}")
-        arm.state.private_endpoints = private_endpoints
     app: ASGIApp = _Dispatch(dataplane, tokens, endpoints, graph, arm)
     if network is not None:
         if audit is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from cerulean.db.stores.base import StoreBase
 from cerulean.db.tables import RepositoryBlobRow, RepositoryRow
@@ -73,3 +73,12 @@ class BlobLinkStore(StoreBase):
         async with self._db.read() as conn:
             present = set((await conn.execute(query)).scalars())
         return [d for d in dict.fromkeys(digests) if str(d) not in present]
+
+    async def stored_bytes(self) -> int:
+        """The bytes of every distinct blob any repository links (a registry's `Size` usage)."""
+        distinct = select(RepositoryBlobRow.digest, func.max(RepositoryBlobRow.size).label("size")).group_by(
+            RepositoryBlobRow.digest
+        )
+        query = select(func.coalesce(func.sum(distinct.subquery().c.size), 0))
+        async with self._db.read() as conn:
+            return int((await conn.execute(query)).scalar() or 0)
