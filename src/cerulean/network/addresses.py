@@ -24,8 +24,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import socket
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from cerulean.network.errors import InvalidNetworkError
 from cerulean.network.ranges import RangeTable
@@ -50,13 +49,17 @@ UNIX: Final = "unix"  # the trusted-proxy entry for peers on a unix socket (whic
 _MAX_HOPS: Final = 32  # a longer chain than this is not a deployment, it is an attack
 _MAX_HOP_LENGTH: Final = 256
 _MAX_ADDRESS: Final = 64
+_MEMO_HEADER: Final = 256  # forwarding headers up to this long are remembered (most are one to three hops)
+_MEMO_SIZE: Final = 8192
 _V4_MAPPED: Final = 0xFFFF << 32
 _V4_MAPPED_MASK: Final = ~0xFFFF_FFFF & ((1 << 128) - 1)
 
 
-@dataclass(frozen=True, slots=True)
-class ClientAddress:
-    """An address as rules see it: its text, family (4, 6, or 0 when unknown) and integer value."""
+class ClientAddress(NamedTuple):
+    """An address as rules see it: its text, family (4, 6, or 0 when unknown) and integer value.
+
+    A named tuple, built fast: one per new client address.
+    """
 
     text: str
     version: int
@@ -163,7 +166,7 @@ def _hop_address(hop: str, *, forwarded: bool) -> ClientAddress | None:
 class ClientResolver:
     """Resolves each request's client address from its peer and, behind trusted proxies, its header."""
 
-    __slots__ = ("_forwarded", "_header", "_proxies")
+    __slots__ = ("_forwarded", "_header", "_memo", "_proxies")
 
     def __init__(self, proxies: TrustedProxies, header: str = X_FORWARDED_FOR) -> None:
         """`header` is the one the trusted proxies append to: ``x-forwarded-for`` or ``forwarded``."""
@@ -172,13 +175,15 @@ class ClientResolver:
         self._proxies = proxies
         self._header = header.encode()
         self._forwarded = header == FORWARDED
+        # A proxied client sends the same header on every request: remember short ones' answers.
+        self._memo: dict[bytes, ClientAddress] = {}
 
     @property
     def uses_proxies(self) -> bool:
         """Whether any proxy is trusted (if not, the peer is always the client)."""
         return bool(self._proxies)
 
-    def resolve(  # noqa: PLR0911 - each way a chain of hops can end is its own answer
+    def resolve(
         self, peer: str | None, headers: Sequence[tuple[bytes, bytes]]
     ) -> ClientAddress:
         """The client of a request from `peer` (None: a unix socket) with ASGI `headers`."""
@@ -192,10 +197,22 @@ class ClientResolver:
         if not values:
             return address
         # Several header lines are one list, in order (RFC 9110 §5.3); only the right end is read.
-        joined = b",".join(values).decode("latin-1")
+        raw = values[0] if len(values) == 1 else b",".join(values)
+        if len(raw) > _MEMO_HEADER:
+            return self._walk(raw.decode("latin-1"))
+        found = self._memo.get(raw)
+        if found is None:
+            found = self._walk(raw.decode("latin-1"))
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()
+            self._memo[raw] = found
+        return found
+
+    def _walk(self, joined: str) -> ClientAddress:
+        """The right-most untrusted hop of a forwarding header (a trusted proxy's; never the peer)."""
         hops = joined.rsplit(",", _MAX_HOPS)
         exhausted = len(hops) > _MAX_HOPS
-        last: ClientAddress = address
+        last = UNKNOWN  # replaced by the first hop: rsplit always gives at least one
         for hop in reversed(hops[1:] if exhausted else hops):
             if len(hop) > _MAX_HOP_LENGTH:
                 return UNKNOWN

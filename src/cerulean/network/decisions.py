@@ -6,9 +6,8 @@ The reason goes to the audit log and to `explain_network`; the client only ever 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final
+from typing import Final, NamedTuple
 
 __all__ = ["FIREWALL_HELP", "NetworkDecision", "NetworkReason", "firewall_message"]
 
@@ -37,12 +36,12 @@ class NetworkReason(StrEnum):
 _BYPASSABLE: Final = frozenset({NetworkReason.PUBLIC_ACCESS_DISABLED, NetworkReason.NO_MATCHING_RULE})
 
 
-@dataclass(frozen=True, slots=True)
-class NetworkDecision:
+class NetworkDecision(NamedTuple):
     """Whether a request may reach the registry's endpoints from where it came, with the reason.
 
     `rule` is the ``ipRules`` value that matched (IP_RULE); `private_endpoint` the listener's private
-    endpoint, if the request arrived on one.
+    endpoint, if the request arrived on one. A named tuple: one is built for each new client address,
+    and a tuple is built several times faster than a frozen dataclass.
     """
 
     allowed: bool

@@ -147,10 +147,8 @@ class RegistryNetwork:
 def _allow(
     reason: NetworkReason, ip: str, *, rule: str | None = None, private_endpoint: str | None = None
 ) -> NetworkDecision:
-    return NetworkDecision(
-        allowed=True, reason=reason, client_ip=ip, rule=rule, private_endpoint=private_endpoint
-    )
+    return NetworkDecision(True, reason, ip, rule, private_endpoint)  # noqa: FBT003 - a tuple's fields
 
 
 def _refuse(reason: NetworkReason, ip: str, *, private_endpoint: str | None = None) -> NetworkDecision:
-    return NetworkDecision(allowed=False, reason=reason, client_ip=ip, private_endpoint=private_endpoint)
+    return NetworkDecision(False, reason, ip, None, private_endpoint)  # noqa: FBT003 - a tuple's fields

@@ -161,3 +161,18 @@ def test_any_header_bytes_resolve_without_error(headers):
         resolver = ClientResolver(TrustedProxies(["127.0.0.2", "::1"]), kind)
         found = resolver.resolve("127.0.0.2", [(n.encode(), v) for n, v in headers])
         assert found is UNKNOWN or parse_address(found.text) == found
+
+
+def test_short_headers_are_remembered_and_the_memory_is_bounded(monkeypatch):
+    resolver = ClientResolver(TrustedProxies(["127.0.0.2"]))
+    first = resolver.resolve("127.0.0.2", xff("203.0.113.9"))
+    assert resolver.resolve("127.0.0.2", xff("203.0.113.9")) is first
+    # The answer does not depend on which trusted proxy relayed it.
+    assert resolver.resolve("::ffff:127.0.0.2", xff("203.0.113.9")) is first
+    monkeypatch.setattr("cerulean.network.addresses._MEMO_SIZE", 4)
+    for i in range(20):
+        assert resolver.resolve("127.0.0.2", xff(f"203.0.113.{i}")).text == f"203.0.113.{i}"
+    assert len(resolver._memo) <= 4
+    long = "10.0.0.1, " * 40 + "203.0.113.77"
+    assert resolver.resolve("127.0.0.2", xff(long)).text == "203.0.113.77"
+    assert long.encode() not in resolver._memo
