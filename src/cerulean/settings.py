@@ -255,23 +255,31 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _insecure_choices(self) -> Settings:
+        insecure = []
         if self.tls == "off" and not self.listen_address.is_loopback:
-            message = f"plain HTTP on non-loopback address {self.listen}"
-            if self.environment == "production":
-                raise ValueError(f"refused in production: {message}")
-            warnings.warn(message, InsecureConfigurationWarning, stacklevel=2)
+            insecure.append(f"plain HTTP on non-loopback address {self.listen}")
         identity = self.identity_address
         if identity is not None and not identity.is_loopback:
-            message = f"the managed identity endpoint (plain HTTP) on non-loopback {self.identity_listen}"
+            insecure.append(
+                f"the managed identity endpoint (plain HTTP) on non-loopback {self.identity_listen}"
+            )
+        for endpoint in self.private_endpoints:
+            address = endpoint.address
+            if address is not None and address.port and address == self.listen_address:
+                raise ValueError(f"private endpoint {endpoint.name} listens on the public listener's address")
+            if address is not None and self.tls == "off" and not address.is_loopback:
+                insecure.append(
+                    f"plain HTTP on private endpoint {endpoint.name}'s non-loopback address {address}"
+                )
+        insecure += [
+            f"trusted proxy network {text} lets every client choose its own address"
+            for text in self.trusted_proxies
+            if text.lower() != "unix" and ipaddress.ip_network(text, strict=False).prefixlen == 0
+        ]
+        for message in insecure:
             if self.environment == "production":
                 raise ValueError(f"refused in production: {message}")
             warnings.warn(message, InsecureConfigurationWarning, stacklevel=2)
-        for text in self.trusted_proxies:
-            if text.lower() != "unix" and ipaddress.ip_network(text, strict=False).prefixlen == 0:
-                message = f"trusted proxy network {text} lets every client choose its own address"
-                if self.environment == "production":
-                    raise ValueError(f"refused in production: {message}")
-                warnings.warn(message, InsecureConfigurationWarning, stacklevel=2)
         return self
 
     @property

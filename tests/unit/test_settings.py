@@ -127,3 +127,14 @@ def test_trusting_every_address_as_a_proxy_warns_and_is_refused_in_production() 
         load_settings(trusted_proxies=("0.0.0.0/0",))
     with pytest.raises(ValidationError, match="refused in production"):
         load_settings(trusted_proxies=("::/0",), environment="production", tls="off")
+
+
+def test_private_endpoint_listeners_are_checked_like_the_public_one() -> None:
+    with pytest.raises(ValidationError, match="public listener's address"):
+        load_settings(listen="127.0.0.1:5000", private_endpoints=[{"name": "pe", "listen": "127.0.0.1:5000"}])
+    with pytest.warns(InsecureConfigurationWarning, match="private endpoint pe's non-loopback"):
+        load_settings(tls="off", private_endpoints=[{"name": "pe", "listen": "10.1.0.5:5000"}])
+    with pytest.raises(ValidationError, match="refused in production"):
+        load_settings(
+            tls="off", environment="production", private_endpoints=[{"name": "pe", "listen": "10.1.0.5:5000"}]
+        )

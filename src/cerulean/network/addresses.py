@@ -183,9 +183,7 @@ class ClientResolver:
         """Whether any proxy is trusted (if not, the peer is always the client)."""
         return bool(self._proxies)
 
-    def resolve(
-        self, peer: str | None, headers: Sequence[tuple[bytes, bytes]]
-    ) -> ClientAddress:
+    def resolve(self, peer: str | None, headers: Sequence[tuple[bytes, bytes]]) -> ClientAddress:
         """The client of a request from `peer` (None: a unix socket) with ASGI `headers`."""
         address = UNKNOWN if peer is None else parse_address(peer) or UNKNOWN
         if not self._proxies:
