@@ -9,8 +9,14 @@ import typer
 from pydantic import ValidationError
 
 from cerulean import __version__
+from cerulean.cli.access import access
+from cerulean.cli.acr import acr
 from cerulean.cli.audit import audit
 from cerulean.cli.directory import ad
+from cerulean.cli.directory_graph import group, user
+from cerulean.cli.identities import identity
+from cerulean.cli.role import role
+from cerulean.cli.service_principals import sp
 from cerulean.identity.errors import IdentityError
 from cerulean.settings import load_settings
 
@@ -23,7 +29,14 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(ad, name="ad")
+ad.add_typer(sp, name="sp")
+ad.add_typer(user, name="user")
+ad.add_typer(group, name="group")
 app.add_typer(audit, name="audit")
+app.add_typer(acr, name="acr")
+app.add_typer(role, name="role")
+app.add_typer(identity, name="identity")
+app.add_typer(access, name="access")
 
 
 @app.command()

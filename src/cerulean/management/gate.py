@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cerulean.access import InvalidScopeError, decide
+from cerulean.access.context import Resource
 from cerulean.access.scopes import parse_scope
 from cerulean.auth.credentials import ARM_AUDIENCES, principal_of
 from cerulean.identity.errors import EntraError
@@ -54,8 +55,14 @@ class Gate:
         return Caller(principal, await self._policy.current())
 
     def allows(self, caller: Caller, action: str, scope: str) -> bool:
-        """Whether the caller holds `action` at `scope`."""
-        return decide(caller.view.snapshot, caller.principal, action, scope).allowed
+        """Whether the caller holds `action` at `scope` (400 ``InvalidResourceId`` if it is no scope)."""
+        try:
+            target = parse_scope(scope)
+        except InvalidScopeError as error:
+            raise BadRequestError(
+                f"The resource id '{scope[:300]}' is not valid: {error}", code="InvalidResourceId"
+            ) from None
+        return decide(caller.view.snapshot, caller.principal, action, Resource(target)).allowed
 
     def authorize(self, caller: Caller, action: str, scope: str) -> None:
         """403 ``AuthorizationFailed`` naming the caller, the action and the scope, unless allowed."""

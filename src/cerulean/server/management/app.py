@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
+import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -27,7 +28,10 @@ if TYPE_CHECKING:
 
 __all__ = ["build_management_app", "is_management_path"]
 
+_log = structlog.get_logger("cerulean.management")
 _PREFIXES: Final = ("/subscriptions", "/providers/", "/tenants")
+_REGISTRY_PREFIXES: Final = ("/v2/", "/acr/", "/oauth2/")
+_ROLE_ROUTES: Final = "/providers/microsoft.authorization/"
 _CANONICAL: Final = {
     name.lower(): name
     for name in (
@@ -46,8 +50,11 @@ _NAMESPACES: Final = {
 
 
 def is_management_path(path: str) -> bool:
-    """Whether a path belongs to the management API."""
-    return path.startswith(_PREFIXES) or path.lower().startswith(_PREFIXES) or path == "/metadata/endpoints"
+    """Whether a path belongs to the management API (role routes hang under any scope)."""
+    lowered = path.lower()
+    if lowered.startswith(_PREFIXES) or path == "/metadata/endpoints":
+        return True
+    return not lowered.startswith(_REGISTRY_PREFIXES) and _ROLE_ROUTES in lowered
 
 
 def canonical_path(path: str) -> str:
@@ -145,6 +152,19 @@ def build_management_app(
         code = "MethodNotAllowed" if error.status_code == 405 else "BadRequest"  # noqa: PLR2004
         return JSONResponse(
             {"error": {"code": code, "message": str(error.detail)}}, status_code=error.status_code
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        _log.exception("management request failed", path=request.url.path[:300], error=type(error).__name__)
+        return JSONResponse(
+            {
+                "error": {
+                    "code": "InternalServerError",
+                    "message": "The server could not complete the request.",
+                }
+            },
+            status_code=500,
         )
 
     app.include_router(roles.router)  # first: role routes under a registry are not its children
