@@ -48,6 +48,7 @@ fmt: $(STAMP)
 bench: $(STAMP) system-deps
 	$(BIN)/python -m bench.access
 	$(BIN)/python -m bench.identity
+	$(BIN)/python -m bench.network
 	$(BIN)/python -m bench.registry $(ARGS)
 
 clean:

@@ -30,6 +30,7 @@ from cerulean.db import (
     SqlCredentialStore,
     SqlDirectoryStore,
     SqlMetadataStore,
+    SqlPrivateEndpointStore,
     SqlResourceStore,
     migrate,
 )
@@ -38,11 +39,13 @@ from cerulean.identity.keys import KeyRing
 from cerulean.identity.secrets import ProvenSecrets, SecretHasher
 from cerulean.identity.throttle import ThrottleLimits
 from cerulean.management import ResourceManager
+from cerulean.network import ClientResolver, TrustedProxies
 from cerulean.provisioning import provision_first_start
 from cerulean.registry.service import RegistryService
 from cerulean.server import Metrics, build_admin_app, build_app
 from cerulean.server.idp import ManagedIdentityApp
 from cerulean.server.issuers import HttpIssuerKeys
+from cerulean.server.network import NetworkControls
 from cerulean.storage import FilesystemBlobStore
 
 if TYPE_CHECKING:
@@ -170,6 +173,7 @@ async def build_node(
         resources, credentials, SqlDirectoryStore(database), ttl=settings.policy_cache_seconds
     )
     metadata = SqlMetadataStore(database)
+    private_endpoint_store = SqlPrivateEndpointStore(database)
     management = ResourceManager(
         policy=policy,
         provider=identity,
@@ -180,6 +184,7 @@ async def build_node(
         served_registry=settings.registry_name,
         login_server_for=functools.partial(_login_server_for, login_server),
         storage_used=metadata.stored_bytes,
+        private_endpoints=private_endpoint_store,
     )
     registry_auth = RegistryAuth(
         registry_name=settings.registry_name,
@@ -199,6 +204,13 @@ async def build_node(
         audit=audit,
         clock=clock,
     )
+    network = NetworkControls(
+        registry_name=settings.registry_name,
+        policy=policy,
+        endpoints=private_endpoint_store,
+        resolver=ClientResolver(TrustedProxies(settings.trusted_proxies), settings.forwarded_header),
+        trusted_services=frozenset(settings.trusted_services),
+    )
     metrics = Metrics()
     app = build_app(
         registry,
@@ -211,6 +223,7 @@ async def build_node(
         audit=audit,
         clock=clock,
         management=management,
+        network=network,
     )
     return Node(
         settings=settings,

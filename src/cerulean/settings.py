@@ -7,6 +7,7 @@ else in Cerulean reads the environment.
 from __future__ import annotations
 
 import ipaddress
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +21,18 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-__all__ = ["Address", "InsecureConfigurationWarning", "Settings", "TrustedIssuerSetting", "load_settings"]
+__all__ = [
+    "Address",
+    "InsecureConfigurationWarning",
+    "PrivateEndpointSetting",
+    "Settings",
+    "TrustedIssuerSetting",
+    "load_settings",
+]
 
 _MAX_PORT = 65535
+_GUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+_UNIX_PREFIX = "unix:"
 
 
 class InsecureConfigurationWarning(UserWarning):
@@ -84,6 +94,55 @@ class TrustedIssuerSetting(BaseModel):
         return value
 
 
+class PrivateEndpointSetting(BaseModel):
+    """A private endpoint listener (``[[private_endpoints]]`` in the file).
+
+    `name` is the private endpoint's: requests on this listener reach the registry while a connection
+    whose ``privateEndpoint.id`` ends in ``/privateEndpoints/<name>`` is Approved. `url` is how clients
+    reach the listener (the token realm it advertises); it defaults to the bound ``host:port`` and is
+    required for a unix socket, which clients reach through something else.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$", description="the private endpoint's name")
+    listen: str = Field(description="HOST:PORT or unix:/path/to/socket")
+    url: str | None = Field(None, description="the base URL clients use, e.g. https://registry.internal")
+
+    @field_validator("listen")
+    @classmethod
+    def _valid_listen(cls, value: str) -> str:
+        if value.startswith(_UNIX_PREFIX):
+            if not value.removeprefix(_UNIX_PREFIX).startswith("/"):
+                raise ValueError("a unix socket is given as unix:/absolute/path")
+            return value
+        Address.parse(value)
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _valid_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("the url is http(s)://host[:port]")
+        return None if value is None else value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _unix_needs_url(self) -> PrivateEndpointSetting:
+        if self.unix_path is not None and self.url is None:
+            raise ValueError(f"private endpoint {self.name}: a unix socket listener needs `url`")
+        return self
+
+    @property
+    def unix_path(self) -> Path | None:
+        """The socket's path, for a unix socket listener."""
+        return Path(self.listen.removeprefix(_UNIX_PREFIX)) if self.listen.startswith(_UNIX_PREFIX) else None
+
+    @property
+    def address(self) -> Address | None:
+        """The TCP address, for a TCP listener."""
+        return None if self.unix_path is not None else Address.parse(self.listen)
+
+
 class Settings(BaseSettings):
     """Everything an operator can set."""
 
@@ -129,6 +188,18 @@ class Settings(BaseSettings):
         " [default: DATA_DIR/identity/key-encryption.key]",
     )
     federation_ca_bundle: Path | None = Field(None, description="CA file for fetching issuers' keys")
+    private_endpoints: tuple[PrivateEndpointSetting, ...] = Field(
+        (), description="private endpoint listeners, served beside the public one"
+    )
+    trusted_proxies: tuple[str, ...] = Field(
+        (), description="networks (CIDRs) of proxies whose forwarding header names the client; 'unix' too"
+    )
+    forwarded_header: Literal["x-forwarded-for", "forwarded"] = Field(
+        "x-forwarded-for", description="the one header the trusted proxies append the client to"
+    )
+    trusted_services: tuple[str, ...] = Field(
+        (), description="object ids of identities that pass network rules where a registry allows it"
+    )
 
     @field_validator("listen")
     @classmethod
@@ -141,6 +212,32 @@ class Settings(BaseSettings):
     def _valid_admin_listen(cls, value: str) -> str:
         if value != "off":
             Address.parse(value)
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _valid_proxies(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for text in value:
+            if text.strip().lower() != "unix":
+                ipaddress.ip_network(text.strip(), strict=False)  # ValueError names the value
+        return tuple(text.strip() for text in value)
+
+    @field_validator("trusted_services")
+    @classmethod
+    def _valid_services(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for text in value:
+            if re.fullmatch(_GUID, text.strip()) is None:
+                raise ValueError(f"{text[:64]!r} is not an object id (a GUID)")
+        return tuple(text.strip().lower() for text in value)
+
+    @field_validator("private_endpoints")
+    @classmethod
+    def _distinct_endpoints(
+        cls, value: tuple[PrivateEndpointSetting, ...]
+    ) -> tuple[PrivateEndpointSetting, ...]:
+        names = [e.name.lower() for e in value]
+        if len(set(names)) != len(names):
+            raise ValueError("private endpoint names must be distinct")
         return value
 
     @field_validator("tls")
@@ -158,14 +255,28 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _insecure_choices(self) -> Settings:
+        insecure = []
         if self.tls == "off" and not self.listen_address.is_loopback:
-            message = f"plain HTTP on non-loopback address {self.listen}"
-            if self.environment == "production":
-                raise ValueError(f"refused in production: {message}")
-            warnings.warn(message, InsecureConfigurationWarning, stacklevel=2)
+            insecure.append(f"plain HTTP on non-loopback address {self.listen}")
         identity = self.identity_address
         if identity is not None and not identity.is_loopback:
-            message = f"the managed identity endpoint (plain HTTP) on non-loopback {self.identity_listen}"
+            insecure.append(
+                f"the managed identity endpoint (plain HTTP) on non-loopback {self.identity_listen}"
+            )
+        for endpoint in self.private_endpoints:
+            address = endpoint.address
+            if address is not None and address.port and address == self.listen_address:
+                raise ValueError(f"private endpoint {endpoint.name} listens on the public listener's address")
+            if address is not None and self.tls == "off" and not address.is_loopback:
+                insecure.append(
+                    f"plain HTTP on private endpoint {endpoint.name}'s non-loopback address {address}"
+                )
+        insecure += [
+            f"trusted proxy network {text} lets every client choose its own address"
+            for text in self.trusted_proxies
+            if text.lower() != "unix" and ipaddress.ip_network(text, strict=False).prefixlen == 0
+        ]
+        for message in insecure:
             if self.environment == "production":
                 raise ValueError(f"refused in production: {message}")
             warnings.warn(message, InsecureConfigurationWarning, stacklevel=2)
@@ -225,4 +336,6 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
             return tuple(sources)
 
     loaded = _FromFile(**given)
-    return Settings.model_construct(**loaded.model_dump())
+    # Field by field, not model_dump(): that would turn nested settings (private endpoints, trusted
+    # issuers) back into dicts, which model_construct does not validate again.
+    return Settings.model_construct(**{name: getattr(loaded, name) for name in Settings.model_fields})

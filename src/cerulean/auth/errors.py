@@ -9,6 +9,7 @@ __all__ = [
     "CredentialsRefusedError",
     "ExchangeForbiddenError",
     "InvalidTokenRequestError",
+    "NetworkRefusedError",
     "TokenInvalidError",
 ]
 
@@ -47,3 +48,13 @@ class InvalidTokenRequestError(AuthError):
 
     status: ClassVar[int] = 400
     code: ClassVar[str] = "UNSUPPORTED"
+
+
+class NetworkRefusedError(AuthError):
+    """A caller the registry's network rules refuse and no trusted-service bypass lets through (403).
+
+    `message` is ACR's firewall text naming the client's address; `reason` names the rule.
+    """
+
+    status: ClassVar[int] = 403
+    code: ClassVar[str] = "DENIED"

@@ -5,9 +5,26 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from cerulean.access import Principal
     from cerulean.auth.models import AdminPassword, StoredScopeMap, StoredToken, TokenPassword
 
-__all__ = ["CredentialStore", "GroupMemberships", "PolicyVersions"]
+__all__ = ["Admission", "CredentialStore", "GroupMemberships", "PolicyVersions"]
+
+
+class Admission(Protocol):
+    """A condition one request puts on who may authenticate (the network gate's trusted-service bypass).
+
+    Checked in two halves so that refusing costs nothing: `claimed` before any credential is verified,
+    `admitted` once the caller is known. Either raises an `AuthError` to refuse.
+    """
+
+    def claimed(self, token: str | None) -> None:
+        """The token the credential carries, unverified (None: a password, or no credential)."""
+        ...
+
+    def admitted(self, principal: Principal) -> None:
+        """The authenticated caller."""
+        ...
 
 
 class PolicyVersions(Protocol):

@@ -7,6 +7,10 @@
 Who a credential names is `cerulean.auth.credentials`' business. What the caller gets is always the
 access engine's `grant` over the requested scopes, in the registry's permission mode. Every attempt,
 allowed or refused, is recorded as a login event.
+
+A request may carry an `Admission` (the network gate's trusted-service bypass): its first half sees the
+credential's token before anything is verified, its second half the authenticated caller; a refusal
+by either is a failed login like any other.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from cerulean.access import (
 )
 from cerulean.access.errors import InvalidRequestedScopeError
 from cerulean.audit import AUDIT_VERSION, AuditCategory, AuditEvent
-from cerulean.auth.credentials import CredentialChecks, parse_basic
+from cerulean.auth.credentials import NULL_GUID, CredentialChecks, parse_basic
 from cerulean.auth.errors import (
     AuthError,
     CredentialsRefusedError,
@@ -40,7 +44,7 @@ if TYPE_CHECKING:
 
     from cerulean.audit import AuditRecorder
     from cerulean.auth.credentials import Authenticated
-    from cerulean.auth.interfaces import CredentialStore
+    from cerulean.auth.interfaces import Admission, CredentialStore
     from cerulean.auth.policy import PolicyCache
     from cerulean.auth.tokens import RegistryTokens
     from cerulean.core.clock import Clock
@@ -153,7 +157,9 @@ class RegistryAuth:
 
     # -- the token endpoints --------------------------------------------------------------------------
 
-    async def exchange(self, form: Mapping[str, str], caller: CallerInfo) -> str:
+    async def exchange(
+        self, form: Mapping[str, str], caller: CallerInfo, admission: Admission | None = None
+    ) -> str:
         """`POST /oauth2/exchange`: an Entra access token for a 3-hour registry refresh token."""
         principal: Principal | None = None
         try:
@@ -168,8 +174,12 @@ class RegistryAuth:
             entra_token = _field(form, "access_token")
             if not entra_token:
                 raise InvalidTokenRequestError("no access_token", "the access_token field is required")
+            if admission is not None:
+                admission.claimed(entra_token)
             who = await self._credentials.entra(entra_token, _field(form, "tenant"))
             principal, registry, context = who.principal, who.registry, who.context
+            if admission is not None:
+                admission.admitted(principal)
             snapshot = who.view.snapshot
             reaching = snapshot.applicable(snapshot.principal_ids(principal), context.resource_id)
             if not reaching:
@@ -187,8 +197,13 @@ class RegistryAuth:
         await self._login("exchange", principal, caller, jti=jti)
         return token
 
-    async def token(
-        self, form: Mapping[str, str], scopes: Sequence[str], authorization: str, caller: CallerInfo
+    async def token(  # noqa: C901 - one branch per grant, each with its admission check
+        self,
+        form: Mapping[str, str],
+        scopes: Sequence[str],
+        authorization: str,
+        caller: CallerInfo,
+        admission: Admission | None = None,
     ) -> str:
         """`POST`/`GET /oauth2/token`: an access token whose `access` is what the engine grants."""
         who: Authenticated | None = None
@@ -199,6 +214,8 @@ class RegistryAuth:
                 refresh = _field(form, "refresh_token")
                 if not refresh:
                     raise InvalidTokenRequestError("no refresh_token", "the refresh_token field is required")
+                if admission is not None:
+                    admission.claimed(refresh)
                 who = await self._credentials.registry_token(refresh, (TokenKind.REFRESH,))
             elif grant_type in ("password", ""):
                 username, password = _field(form, "username"), _field(form, "password")
@@ -208,11 +225,15 @@ class RegistryAuth:
                         username, password = basic
                 if not username and not password and grant_type == "":
                     raise InvalidTokenRequestError("no grant", "grant_type is required")
+                if admission is not None:
+                    admission.claimed(password if username == NULL_GUID else None)
                 checks = self._credentials
                 who = await (checks.basic(username, password) if username else checks.anonymous())
             else:
                 message = f"unsupported grant_type '{grant_type[:64]}'; use refresh_token or password"
                 raise InvalidTokenRequestError(message, message)
+            if admission is not None:
+                admission.admitted(who.principal)
             access = self._grant(who, split_scopes(scopes))
             token, jti = self._tokens.mint_access(who.principal, who.context.mode.value, access)
         except AuthError as error:
@@ -224,18 +245,30 @@ class RegistryAuth:
     # -- the data plane -----------------------------------------------------------------------------
 
     async def check_request(
-        self, authorization: str, needs: Sequence[ScopeNeed], caller: CallerInfo
+        self,
+        authorization: str,
+        needs: Sequence[ScopeNeed],
+        caller: CallerInfo,
+        admission: Admission | None = None,
     ) -> Verdict:
         """Who the request's credentials name and whether they meet `needs` (`AuthError` if none/invalid)."""
         scheme, _, value = authorization.partition(" ")
         if scheme.lower() == "bearer":
+            if admission is not None:
+                admission.claimed(value.strip())
             who = await self._credentials.registry_token(value.strip(), (TokenKind.ACCESS,))
+            if admission is not None:
+                admission.admitted(who.principal)
             return self._verdict(who.principal, who.jti, who.ceiling or (), needs)
         basic = parse_basic(authorization)
         if basic is None:
             raise CredentialsRefusedError("no credentials")
         try:
+            if admission is not None:
+                admission.claimed(basic[1] if basic[0] == NULL_GUID else None)
             who = await self._credentials.basic(*basic)
+            if admission is not None:
+                admission.admitted(who.principal)
         except AuthError as error:
             await self._login("basic", None, caller, error=error)
             raise

@@ -63,6 +63,14 @@ def serve(  # noqa: PLR0917 - one parameter per flag, as typer wants
         str | None,
         typer.Option(help="HOST:PORT of the managed identity endpoint, or 'off' [default: 127.0.0.1:5002]"),
     ] = None,
+    private_endpoint: Annotated[
+        list[str] | None,
+        typer.Option(help="A private endpoint listener, NAME=HOST:PORT or NAME=unix:/path=URL (repeatable)"),
+    ] = None,
+    trusted_proxy: Annotated[
+        list[str] | None,
+        typer.Option(help="A network (CIDR, or 'unix') whose X-Forwarded-For is believed (repeatable)"),
+    ] = None,
     config: Annotated[
         Path | None, typer.Option(envvar="CERULEAN_CONFIG", help="TOML file with settings")
     ] = None,
@@ -87,6 +95,8 @@ def serve(  # noqa: PLR0917 - one parameter per flag, as typer wants
             environment=environment,
             registry_name=registry,
             identity_listen=identity_listen,
+            private_endpoints=_private_endpoints(private_endpoint),
+            trusted_proxies=tuple(trusted_proxy) if trusted_proxy else None,
         )
     except ValidationError as exc:
         typer.echo(f"cerulean: invalid settings\n{exc}", err=True)
@@ -96,6 +106,22 @@ def serve(  # noqa: PLR0917 - one parameter per flag, as typer wants
     except IdentityError as exc:
         typer.echo(f"cerulean: {exc}", err=True)
         raise typer.Exit(2) from exc
+
+
+def _private_endpoints(values: list[str] | None) -> tuple[dict[str, str], ...] | None:
+    """``NAME=LISTEN[=URL]`` flags as `private_endpoints` settings (validated with the rest)."""
+    if not values:
+        return None
+    endpoints = []
+    for value in values:
+        name, sep, rest = value.partition("=")
+        listen, _, url = rest.partition("=")
+        if not sep or not name or not listen:
+            raise typer.BadParameter(
+                f"expected NAME=HOST:PORT, got {value!r}", param_hint="--private-endpoint"
+            )
+        endpoints.append({"name": name, "listen": listen, **({"url": url} if url else {})})
+    return tuple(endpoints)
 
 
 @app.command()

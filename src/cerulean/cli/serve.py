@@ -1,4 +1,9 @@
-"""`cerulean serve`: bind the listeners, prepare TLS, build the node, run until Ctrl-C or SIGTERM."""
+"""`cerulean serve`: bind the listeners, prepare TLS, build the node, run until Ctrl-C or SIGTERM.
+
+Listeners: the public registry listener, one per configured private endpoint (the same application,
+each request tagged with the endpoint it arrived on; TCP or a unix socket), the metrics listener and
+the managed identity endpoint.
+"""
 
 from __future__ import annotations
 
@@ -15,14 +20,16 @@ import uvloop
 from cerulean.bootstrap import build_node
 from cerulean.cli.http_protocol import CoalescingHttpToolsProtocol
 from cerulean.observability import configure_logging
+from cerulean.server.network import Listener, ListenerTag
 from cerulean.tls import LocalAuthority
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
     from starlette.types import ASGIApp
 
-    from cerulean.settings import Address, Settings
+    from cerulean.settings import Address, PrivateEndpointSetting, Settings
 
 __all__ = ["serve"]
 
@@ -48,6 +55,31 @@ def _bind(address: Address) -> socket.socket:
     return sock
 
 
+def _bind_unix(path: Path) -> socket.socket:
+    if path.is_socket():
+        path.unlink()  # left by a previous run; anything else at the path is not ours to remove
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.bind(str(path))
+    sock.listen(_BACKLOG)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _bind_endpoint(endpoint: PrivateEndpointSetting) -> socket.socket:
+    path = endpoint.unix_path
+    if path is not None:
+        return _bind_unix(path)
+    assert endpoint.address is not None  # a TCP listener when not a unix socket
+    return _bind(endpoint.address)
+
+
+def _endpoint_url(endpoint: PrivateEndpointSetting, sock: socket.socket, scheme: str) -> str:
+    """How clients reach a private endpoint listener: its `url`, or the address it is bound to."""
+    if endpoint.url is not None:
+        return endpoint.url
+    return f"{scheme}://{_sockname(sock)}"
+
+
 def _server(app: ASGIApp, *, certfile: str | None = None, keyfile: str | None = None) -> _Server:
     config = uvicorn.Config(
         app,
@@ -70,6 +102,20 @@ def _login_server(settings: Settings, port: int) -> str:
     return shown if port == _HTTPS_PORT else f"{shown}:{port}"
 
 
+def _tls(settings: Settings) -> tuple[str | None, str | None, Path | None]:
+    """(certificate, key, CA bundle) of the TLS listeners, or Nones for plain HTTP."""
+    if settings.tls == "auto":
+        names = [*settings.hostnames, settings.listen_address.host]
+        names += [e.address.host for e in settings.private_endpoints if e.address is not None]
+        files = LocalAuthority(settings.data_dir / "tls").ensure(names)
+        if files.ca_created:
+            _print_trust_instructions(files.ca_certificate, files.trust_dir)
+        return str(files.certificate), str(files.key), files.ca_certificate
+    if (given := settings.tls_files) is not None:
+        return str(given[0]), str(given[1]), None
+    return None, None, None
+
+
 def serve(settings: Settings) -> None:
     """Run a node in the foreground."""
     configure_logging(settings.log_level, settings.log_format)
@@ -83,19 +129,10 @@ async def _serve(settings: Settings) -> None:
     admin_socket = None if admin_address is None else _bind(admin_address)
     identity_address = settings.identity_address
     identity_socket = None if identity_address is None else _bind(identity_address)
+    endpoint_sockets = [(endpoint, _bind_endpoint(endpoint)) for endpoint in settings.private_endpoints]
     port = main_socket.getsockname()[1]
     login_server = _login_server(settings, port)
-    certfile = keyfile = None
-    ca_bundle = None
-    if settings.tls == "auto":
-        names = [*settings.hostnames, settings.listen_address.host]
-        files = LocalAuthority(settings.data_dir / "tls").ensure(names)
-        certfile, keyfile = str(files.certificate), str(files.key)
-        ca_bundle = files.ca_certificate
-        if files.ca_created:
-            _print_trust_instructions(files.ca_certificate, files.trust_dir)
-    elif (given := settings.tls_files) is not None:
-        certfile, keyfile = str(given[0]), str(given[1])
+    certfile, keyfile, ca_bundle = _tls(settings)
     tls = certfile is not None
     node = await build_node(settings, login_server=login_server, tls=tls, ca_bundle=ca_bundle)
     if node.bootstrap_record is not None:
@@ -105,6 +142,15 @@ async def _serve(settings: Settings) -> None:
         listeners.append((_server(node.admin_app), admin_socket))
     if identity_socket is not None:
         listeners.append((_server(node.identity_app), identity_socket))
+    scheme = "https" if tls else "http"
+    endpoint_text = ""
+    for endpoint, sock in endpoint_sockets:
+        url = _endpoint_url(endpoint, sock, scheme)
+        # The same application; the tag says which private endpoint (and which token realm) it is.
+        tagged = ListenerTag(node.app, Listener(endpoint.name, f"{url}/oauth2/token"))
+        listeners.append((_server(tagged, certfile=certfile, keyfile=keyfile), sock))
+        where = f"unix:{endpoint.unix_path}" if endpoint.unix_path is not None else url
+        endpoint_text += f", private endpoint {endpoint.name} at {where}"
     servers = [server for server, _ in listeners]
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -117,10 +163,10 @@ async def _serve(settings: Settings) -> None:
     # uvicorn exposes only a `started` flag, no event to wait on.
     while not all(server.started for server in servers) and not any(task.done() for task in tasks):  # noqa: ASYNC110
         await asyncio.sleep(0.01)
-    scheme = "https" if tls else "http"
     admin_text = "" if admin_socket is None else f", metrics at http://{_sockname(admin_socket)}/metrics"
     if identity_socket is not None:
         admin_text += f", managed identity at http://{_sockname(identity_socket)}/msi/token"
+    admin_text += endpoint_text
     print(f"Cerulean is serving {scheme}://{login_server}{admin_text}", flush=True)  # noqa: T201 - the operator's (and tests') signal
     try:
         await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
@@ -128,6 +174,9 @@ async def _serve(settings: Settings) -> None:
         await asyncio.gather(*tasks)
     finally:
         await node.close()
+        for endpoint, _ in endpoint_sockets:
+            if endpoint.unix_path is not None:
+                endpoint.unix_path.unlink(missing_ok=True)
         print("Cerulean stopped", flush=True)  # noqa: T201 - the operator's signal
 
 

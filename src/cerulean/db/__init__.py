@@ -8,6 +8,7 @@ from cerulean.db.stores import (
     SqlCredentialStore,
     SqlDirectoryStore,
     SqlMetadataStore,
+    SqlPrivateEndpointStore,
     SqlResourceStore,
 )
 
@@ -18,6 +19,7 @@ __all__ = [
     "SqlCredentialStore",
     "SqlDirectoryStore",
     "SqlMetadataStore",
+    "SqlPrivateEndpointStore",
     "SqlResourceStore",
     "check",
     "migrate",

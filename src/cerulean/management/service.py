@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from cerulean.management.gate import Caller, Gate
 from cerulean.management.identities import Identities
+from cerulean.management.private_endpoints import PrivateEndpoints
 from cerulean.management.registries import Registries
 from cerulean.management.roles import Roles
 from cerulean.management.subscriptions import Subscriptions
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from cerulean.auth.policy import PolicyCache
     from cerulean.core.clock import Clock
     from cerulean.identity import IdentityProvider
+    from cerulean.network import PrivateEndpointStore
 
 __all__ = ["ResourceManager"]
 
@@ -39,6 +41,7 @@ class ResourceManager:
         served_registry: str,
         login_server_for: Callable[[str], str],
         storage_used: Callable[[], Awaitable[int]],
+        private_endpoints: PrivateEndpointStore,
     ) -> None:
         self.gate = Gate(policy, provider.verifier)
         self.identities = Identities(self.gate, resources, provider)
@@ -48,6 +51,7 @@ class ResourceManager:
         )  # fmt: skip
         self.tokens = RegistryTokens(self.gate, resources, credentials, administration, clock)
         self.roles = Roles(self.gate, resources, administration, clock)
+        self.private_endpoints = PrivateEndpoints(self.gate, resources, private_endpoints, clock)
         self.subscriptions = Subscriptions(
             self.gate, resources, provider, self.registries, self.identities, clock
         )

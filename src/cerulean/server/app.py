@@ -1,10 +1,12 @@
 """The ASGI applications: the main listener and the admin listener.
 
-Main listener, outermost first: `Envelope` (correlation id, headers, metrics, access log) → prefix
-dispatch → `DataPlane` (``/v2/``, ``/acr/v1/``, behind the `TokenGate`), `TokenEndpoints`
-(``/oauth2/``), `GraphApi` (``/v1.0/``) or `IdentityEndpoints` (Entra's ``/{tenant}/...`` paths and
-``/devicelogin``). Later pipeline stages (network gate, management plane) are added here as their
-issues land. The managed identity endpoint has its own listener.
+Main listener, outermost first: `Envelope` (correlation id, headers, metrics, access log) →
+`NetworkGate` (the client address behind trusted proxies; the registry's network rules for its own
+endpoints, before any credential) → prefix dispatch → `DataPlane` (``/v2/``, ``/acr/v1/``, behind the
+`TokenGate`), `TokenEndpoints` (``/oauth2/``), the management API (ARM paths), `GraphApi` (``/v1.0/``)
+or `IdentityEndpoints` (Entra's ``/{tenant}/...`` paths and ``/devicelogin``). A private endpoint
+listener serves the same application behind a `ListenerTag` naming its private endpoint. The managed
+identity endpoint has its own listener.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from cerulean.server.idp import IdentityEndpoints, is_identity_path
 from cerulean.server.management import build_management_app, is_management_path
 from cerulean.server.middleware import Envelope
 from cerulean.server.msgraph import GraphApi
+from cerulean.server.network import NetworkGate
 from cerulean.server.oauth2 import TokenEndpoints
 
 if TYPE_CHECKING:
@@ -35,6 +38,7 @@ if TYPE_CHECKING:
     from cerulean.registry.service import RegistryService
     from cerulean.server.dataplane.access import AccessGate
     from cerulean.server.metrics import Metrics
+    from cerulean.server.network import NetworkControls
 
 __all__ = ["build_admin_app", "build_app"]
 
@@ -91,8 +95,12 @@ def build_app(
     audit: AuditRecorder | None = None,
     clock: Clock | None = None,
     management: ResourceManager | None = None,
+    network: NetworkControls | None = None,
 ) -> ASGIApp:
-    """The main listener's application; with `registry_auth`, every data-plane route needs a token."""
+    """The main listener's application; with `registry_auth`, every data-plane route needs a token.
+
+    With `network`, the registry's network rules guard its endpoints (and need `audit`).
+    """
     clock = clock or SystemClock()
     tokens = None
     if registry_auth is not None:
@@ -105,8 +113,16 @@ def build_app(
     arm = None
     if management is not None:
         arm = build_management_app(management, authority=f"{'https' if tls else 'http'}://{login_server}")
-    dispatch = _Dispatch(dataplane, tokens, endpoints, graph, arm)
-    return Envelope(dispatch, metrics, tls=tls, access_log=access_log)
+    app: ASGIApp = _Dispatch(dataplane, tokens, endpoints, graph, arm)
+    if network is not None:
+        if audit is None:
+            raise ValueError("the network gate records its refusals: it needs the audit recorder")
+        app = NetworkGate(
+            app, registry_name=network.registry_name, login_server=login_server, policy=network.policy,
+            endpoints=network.endpoints, resolver=network.resolver, trusted_services=network.trusted_services,
+            audit=audit, clock=clock, bypass=registry_auth is not None,
+        )  # fmt: skip
+    return Envelope(app, metrics, tls=tls, access_log=access_log)
 
 
 def build_admin_app(metrics: Metrics) -> ASGIApp:

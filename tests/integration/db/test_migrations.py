@@ -43,6 +43,8 @@ async def test_upgrade_then_check_matches_the_tables(database_url: str) -> None:
             "registry_token_passwords",
             "audit_events",
         }
-        assert tables == {"alembic_version"} | registry | directory | operational | resources | credentials
+        network = {"private_endpoint_connections"}
+        expected = {"alembic_version"} | registry | directory | operational | resources | credentials
+        assert tables == expected | network
     finally:
         await database.dispose()

@@ -6,6 +6,7 @@ from cerulean.db.stores.blobs import BlobLinkStore
 from cerulean.db.stores.credentials import SqlCredentialStore
 from cerulean.db.stores.directory import DirectoryObjectStore
 from cerulean.db.stores.manifests import ManifestStore
+from cerulean.db.stores.network import SqlPrivateEndpointStore
 from cerulean.db.stores.repositories import RepositoryStore
 from cerulean.db.stores.resources import SqlResourceStore
 from cerulean.db.stores.signins import IdentityStateStore, RegistrySigningKeyStore
@@ -18,6 +19,7 @@ __all__ = [
     "SqlCredentialStore",
     "SqlDirectoryStore",
     "SqlMetadataStore",
+    "SqlPrivateEndpointStore",
     "SqlResourceStore",
 ]
 

@@ -25,6 +25,7 @@ from cerulean.db.tables.identity import (
     WorkloadRow,
 )
 from cerulean.db.tables.manifests import ManifestReferenceRow, ManifestRow
+from cerulean.db.tables.network import PrivateEndpointConnectionRow
 from cerulean.db.tables.repositories import RepositoryRow
 from cerulean.db.tables.resources import (
     RegistryResourceRow,
@@ -52,6 +53,7 @@ __all__ = [
     "ManifestReferenceRow",
     "ManifestRow",
     "PolicyVersionRow",
+    "PrivateEndpointConnectionRow",
     "RegistryResourceRow",
     "RepositoryBlobRow",
     "RepositoryRow",

@@ -7,7 +7,10 @@ request's bearer token (or Basic credentials) against them through `cerulean.aut
 everyone anonymously (a registry without authentication, for tests of the registry core).
 
 A token that is missing, invalid, or has no entry for the resource → 401 with a challenge for the
-needed scope (the client fetches a new token); an entry without the action → 403 ``DENIED``.
+needed scope (the client fetches a new token); an entry without the action → 403 ``DENIED``. The
+challenge's realm is the listener's own (a private endpoint's, for requests that arrived on one). A
+request the network rules refused but a trusted identity may still pass (`cerulean.server.bypass`) is
+refused with the firewall's 403 unless its credential names, and proves to be, a trusted identity.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from cerulean.access import Principal, PrincipalKind
 from cerulean.auth import service as auth
-from cerulean.auth.errors import AUTH_REQUIRED, AuthError
+from cerulean.auth.errors import AUTH_REQUIRED, AuthError, NetworkRefusedError
 from cerulean.auth.scopes import challenge
 from cerulean.registry.errors import RegistryError
+from cerulean.server.bypass import admission_for
 from cerulean.server.oauth2 import caller_info
 
 if TYPE_CHECKING:
@@ -127,8 +131,8 @@ class TokenGate:
         self._auth = registry_auth
         self._realm = realm
 
-    def _challenge(self, need: ScopeNeed | None, error: str | None) -> UnauthorizedError:
-        header = challenge(self._realm, self._auth.login_server, need.scope if need else None, error)
+    def _challenge(self, realm: str, need: ScopeNeed | None, error: str | None) -> UnauthorizedError:
+        header = challenge(realm, self._auth.login_server, need.scope if need else None, error)
         detail = None
         if need is not None:
             detail = [{"Type": need.resource_type, "Name": need.name, "Action": a} for a in need.challenge]
@@ -137,22 +141,30 @@ class TokenGate:
     async def authorize(self, request: Request, needs: tuple[ScopeNeed, ...]) -> Principal:
         """The caller, if its credentials meet every need."""
         header = request.headers.get("authorization", "")
+        state = request.scope.setdefault("state", {})
+        listener = state.get("listener")
+        realm = self._realm if listener is None else listener.realm
         first = needs[0] if needs else None
         if not header:
-            raise self._challenge(first, None)
+            raise self._challenge(realm, first, None)
         try:
-            verdict = await self._auth.check_request(header, needs, caller_info(request))
+            verdict = await self._auth.check_request(
+                header, needs, caller_info(request), admission_for(state)
+            )
+        except NetworkRefusedError as error:
+            state["auth_refusal"] = error.reason
+            raise DeniedError(error.message) from None
         except AuthError as error:
-            request.scope.setdefault("state", {})["auth_refusal"] = error.reason
-            raise self._challenge(first, "invalid_token") from None
-        request.scope.setdefault("state", {})["principal"] = verdict.principal
+            state["auth_refusal"] = error.reason
+            raise self._challenge(realm, first, "invalid_token") from None
+        state["principal"] = verdict.principal
         if verdict.missing is not None:
             need = needs[needs.index(verdict.missing)]
-            raise self._challenge(need, "insufficient_scope")
+            raise self._challenge(realm, need, "insufficient_scope")
         if verdict.denied is not None:
             need = needs[needs.index(verdict.denied)]
             detail = [{"Type": need.resource_type, "Name": need.name, "Action": a} for a in need.challenge]
             # The challenge tells a client that reuses one token across operations (oras) what to ask for.
-            header = challenge(self._realm, self._auth.login_server, need.scope, "insufficient_scope")
+            header = challenge(realm, self._auth.login_server, need.scope, "insufficient_scope")
             raise DeniedError(detail=detail, headers={"WWW-Authenticate": header})
         return verdict.principal

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from cerulean.server.dataplane.paths import PathMatch
     from cerulean.server.dataplane.routes import Route
 
-__all__ = ["DataPlane"]
+__all__ = ["DataPlane", "audited_operation"]
 
 _METHODS_BY_ENDPOINT: Final = {
     endpoint: sorted(method for (e, method) in ROUTES if e is endpoint) for endpoint in Endpoint
@@ -55,6 +55,17 @@ _AUDITED: Final = {
 
 
 _FIRST_ERROR_STATUS: Final = 400
+
+
+def audited_operation(path: str, method: str) -> tuple[str, str]:
+    """The audit operation and repository of a data-plane request (for records made before routing)."""
+    match = match_path(path)
+    if match is None:
+        return "unknown", ""
+    route = ROUTES.get((match.endpoint, method))
+    if route is None:
+        return "unknown", match.name
+    return _AUDITED.get(route.operation, route.operation), match.name
 
 
 def _is_digest(reference: str) -> bool:
@@ -104,6 +115,8 @@ class DataPlane:
             _log.exception("unhandled error", correlation_id=correlation_id, path=request.url.path)
             response = internal_error(correlation_id)
         operation = _AUDITED.get(route.operation)
+        if operation is None and "network_refusal" in request.scope.get("state", {}):
+            operation = route.operation  # every network refusal is recorded, whatever the route
         if operation is not None and self._audit is not None:
             self._audit.record_nowait(self._event(request, match, operation, principal, response, started))
         return response

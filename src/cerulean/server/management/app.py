@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cerulean.management import ArmError, BadRequestError, ResourceManager
-from cerulean.server.management import registries, roles, subscriptions
+from cerulean.server.management import private_endpoints, registries, roles, subscriptions
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -176,4 +176,5 @@ def build_management_app(
     app.include_router(roles.router)  # first: role routes under a registry are not its children
     app.include_router(subscriptions.router)
     app.include_router(registries.router)
+    app.include_router(private_endpoints.router)  # registries/{r}/privateEndpointConnections (network)
     return _CanonicalPaths(app)
