@@ -312,7 +312,6 @@ def test_token_credential_delete_revokes_the_password(az: Az, cerulean: Cerulean
     assert _login(cerulean, "revoked", first) == 401
 
 
-@pytest.mark.xfail(strict=True, reason="issue 7: the data plane does not enforce publicNetworkAccess yet")
 def test_acr_login_to_a_registry_without_public_access_shows_the_firewall_message(
     az: Az, cerulean: Cerulean
 ) -> None:
