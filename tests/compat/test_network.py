@@ -166,6 +166,10 @@ def test_an_owner_creates_an_approved_connection(net: Net) -> None:
     assert created.provisioning_state == "Succeeded"
     assert connections.get(net.group, "cerulean", "OWNER-LINK").name == "owner-link"
     assert "owner-link" in [c.name for c in connections.list(net.group, "cerulean")]
+    listed = net.arm().registries.get(net.group, "cerulean").private_endpoint_connections
+    assert [(c.name, c.private_link_service_connection_state.status) for c in listed] == [
+        ("owner-link", "Approved")
+    ]
     connections.begin_delete(net.group, "cerulean", "owner-link").result()
     with pytest.raises(HttpResponseError) as missing:
         connections.get(net.group, "cerulean", "owner-link")

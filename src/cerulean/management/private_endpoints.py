@@ -67,6 +67,10 @@ class PrivateEndpoints:
 
     # -- reads --------------------------------------------------------------------------------------
 
+    async def of_registry(self, registry: RegistryResource) -> list[PrivateEndpointConnection]:
+        """The connections of a registry the caller was already allowed to read (its read-only list)."""
+        return await self._store.private_endpoint_connections(registry.name)
+
     async def connections(
         self, caller: Caller, subscription: str, group: str, registry: str
     ) -> tuple[RegistryResource, list[PrivateEndpointConnection]]:

@@ -21,6 +21,7 @@ from cerulean.server.management.bodies import (
     TokenBody,
 )
 from cerulean.server.management.deps import Authenticated, Manager
+from cerulean.server.management.private_endpoints import connection_json
 from cerulean.server.management.shapes import (
     generated_credentials_json,
     registry_json,
@@ -52,7 +53,11 @@ async def render_registry(manager: ResourceManager, registry: RegistryResource) 
     if registry.system_identity_id:
         system = await manager.identities.managed(registry.system_identity_id)
         tenant = system.tenant_id if system else ""
-    return registry_json(registry, tenant, attached)
+    body = registry_json(registry, tenant, attached)
+    body["properties"]["privateEndpointConnections"] = [
+        connection_json(registry, c) for c in await manager.private_endpoints.of_registry(registry)
+    ]
+    return body
 
 
 def _status(value: str | None, target: str) -> bool | None:
