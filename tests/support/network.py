@@ -7,6 +7,7 @@ import asyncio
 import datetime as dt
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -102,9 +103,15 @@ def drop_connections(server: RunningServer) -> None:
 
 
 def audit_events(
-    server: RunningServer, *, wait_for: str = "", timeout: float = 10, **query: Any
+    server: RunningServer,
+    *,
+    wait_for: str = "",
+    until: Callable[[list[AuditEvent]], bool] | None = None,
+    timeout: float = 10,
+    **query: Any,
 ) -> list[AuditEvent]:
-    """Audit records (newest first); with `wait_for`, until a record's reason contains it (batched writes)."""
+    """Audit records (newest first); with `wait_for`, until a record's reason contains it, with `until`,
+    until it holds (records are written in batches, login and repository records apart)."""
 
     async def run(database: Database) -> list[AuditEvent]:
         return await SqlAuditLog(database).audit_events(AuditQuery(**query))
@@ -112,6 +119,9 @@ def audit_events(
     deadline = time.monotonic() + timeout
     while True:
         events: list[AuditEvent] = _with_database(server.database_url, run)
-        if not wait_for or any(wait_for in e.reason for e in events) or time.monotonic() > deadline:
+        found = (not wait_for or any(wait_for in e.reason for e in events)) and (
+            until is None or until(events)
+        )
+        if found or time.monotonic() > deadline:
             return events
         time.sleep(0.1)

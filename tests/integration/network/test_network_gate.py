@@ -155,7 +155,11 @@ def test_blocked_requests_are_audited_with_address_and_rule(server: RunningServe
     assert get(server, "127.0.0.7", "/v2/audited/app/manifests/v1").status_code == 403
     with client_from("127.0.0.7", server.url, headers={"User-Agent": "blocked-agent"}) as client:
         client.post("/oauth2/exchange", data={"grant_type": "access_token"})
-    events = audit_events(server, wait_for="127.0.0.7", result="403")
+    categories = {"ContainerRegistryRepositoryEvents", "ContainerRegistryLoginEvents"}
+    events = audit_events(
+        server, result="403",
+        until=lambda found: categories <= {e.category.value for e in found if e.caller_ip == "127.0.0.7"},
+    )  # fmt: skip
     mine = [e for e in events if e.caller_ip == "127.0.0.7"]
     pull = next(e for e in mine if e.category.value == "ContainerRegistryRepositoryEvents")
     assert (pull.operation, pull.repository, pull.result_type) == ("Pull", "audited/app", "Failed")
