@@ -14,6 +14,7 @@ from cerulean.access.principals import Principal
 from cerulean.identity.models import ManagedIdentityKind, ServicePrincipalKind
 from cerulean.management.errors import BadRequestError, NotFoundError
 from cerulean.management.gate import same
+from cerulean.management.lookups import find_group, find_subscription
 
 if TYPE_CHECKING:
     from cerulean.arm.interfaces import ResourceStore
@@ -51,24 +52,6 @@ class Identities:
         self._resources = resources
         self._provider = provider
 
-    async def _tenant_and_location(self, subscription: str, group: str) -> tuple[str, str, str, str]:
-        """(tenant, subscription id, group name, location) as stored; 404 if either is missing."""
-        found = next(
-            (s for s in await self._resources.list_subscriptions() if same(s.id, subscription)), None
-        )
-        if found is None:
-            raise NotFoundError(
-                f"The subscription '{subscription[:60]}' could not be found.", code="SubscriptionNotFound"
-            )
-        rg = next(
-            (g for g in await self._resources.list_resource_groups(found.id) if same(g.name, group)), None
-        )
-        if rg is None:
-            raise NotFoundError(
-                f"Resource group '{group[:90]}' could not be found.", code="ResourceGroupNotFound"
-            )
-        return found.tenant_id, found.id, rg.name, rg.location
-
     async def _all(self, tenant_id: str) -> list[ManagedIdentity]:
         found = []
         for sp in await self._provider.store.list_service_principals(tenant_id):
@@ -92,37 +75,36 @@ class Identities:
                 code="InvalidResourceName",
                 target="name",
             )
-        tenant, subscription, group, location = await self._tenant_and_location(subscription, group)
-        resource_id = identity_id(subscription, group, name)
+        stored, rg = await find_group(self._resources, subscription, group)
+        resource_id = identity_id(stored.id, rg.name, name)
         existing = await self._provider.store.managed_identity_by_resource_id(resource_id)
         if existing is not None:
-            return UserAssignedIdentity(existing.resource_id, existing.name, location, existing), False
+            return UserAssignedIdentity(existing.resource_id, existing.name, rg.location, existing), False
         identity = await self._provider.directory.create_managed_identity(
-            tenant, ManagedIdentityKind.USER_ASSIGNED, resource_id, name
+            stored.tenant_id, ManagedIdentityKind.USER_ASSIGNED, resource_id, name
         )
         self._gate.wrote()
-        return UserAssignedIdentity(resource_id, name, location, identity), True
+        return UserAssignedIdentity(resource_id, name, rg.location, identity), True
 
     async def get(self, caller: Caller, subscription: str, group: str, name: str) -> UserAssignedIdentity:
         """One user-assigned identity (`userAssignedIdentities/read`)."""
         resource_id = identity_id(subscription, group, name)
         self._gate.authorize(caller, f"{_TYPE}/read", resource_id)
-        _, _, _, location = await self._tenant_and_location(subscription, group)
+        _, rg = await find_group(self._resources, subscription, group)
         identity = await self._provider.store.managed_identity_by_resource_id(resource_id)
         if identity is None or identity.kind is not ManagedIdentityKind.USER_ASSIGNED:
             raise NotFoundError(
                 f"The Resource '{_TYPE}/{name[:60]}' under resource group '{group[:90]}' was not found."
             )
-        return UserAssignedIdentity(identity.resource_id, identity.name, location, identity)
+        return UserAssignedIdentity(identity.resource_id, identity.name, rg.location, identity)
 
     async def of_subscription(
         self, caller: Caller, subscription: str, group: str | None
     ) -> list[UserAssignedIdentity]:
         """The user-assigned identities of a subscription or resource group the caller may read."""
-        found = next(
-            (s for s in await self._resources.list_subscriptions() if same(s.id, subscription)), None
-        )
-        if found is None:
+        try:
+            found = await find_subscription(self._resources, subscription)
+        except NotFoundError:
             return []
         locations = {g.name.lower(): g.location for g in await self._resources.list_resource_groups(found.id)}
         result = []
@@ -161,13 +143,9 @@ class Identities:
 
     async def create_system_assigned(self, registry: RegistryResource) -> str:
         """A new system-assigned identity for `registry`; its principal id."""
-        tenant = next(
-            s.tenant_id
-            for s in await self._resources.list_subscriptions()
-            if same(s.id, registry.subscription_id)
-        )
+        subscription = await find_subscription(self._resources, registry.subscription_id)
         identity = await self._provider.directory.create_managed_identity(
-            tenant, ManagedIdentityKind.SYSTEM_ASSIGNED, registry.resource_id, registry.name
+            subscription.tenant_id, ManagedIdentityKind.SYSTEM_ASSIGNED, registry.resource_id, registry.name
         )
         return identity.principal_id
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Final
 
 from cerulean.management.errors import AuthorizationFailedError, BadRequestError, ConflictError, NotFoundError
 from cerulean.management.gate import same
-from cerulean.management.registries import find_registry, registry_id
+from cerulean.management.lookups import find_registry, registry_id
 from cerulean.network import (
     MAX_CONNECTIONS,
     ConnectionStatus,

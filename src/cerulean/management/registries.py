@@ -1,28 +1,28 @@
 """`Microsoft.ContainerRegistry/registries`: create, read, update, delete, credentials, usages, names.
 
-SKU gates follow ACR: anonymous pull needs Standard or Premium; IP rules, a default action of Deny,
-disabled public access and dedicated data endpoints need Premium (and a downgrade is refused while any
-is on). IP rules are IPv4 addresses or CIDRs with the action Allow, at most 200. A registry's name is
-5 to 50 letters and digits and unique across every subscription, as in Azure.
+A registry's name is 5 to 50 letters and digits and unique across every subscription, as in Azure;
+its settings are checked, SKU gates included, by `registry_settings`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import ipaddress
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-from cerulean.access import InvalidModeError, Operation, Sku, decide
+from cerulean.access import Operation, Sku, decide
 from cerulean.access.context import Resource
 from cerulean.access.explain import explain
-from cerulean.access.modes import PermissionMode, parse_mode
+from cerulean.access.modes import PermissionMode
+from cerulean.access.scopemaps import SKU_LIMITS
 from cerulean.arm.errors import ResourceConflictError
 from cerulean.arm.models import RegistryResource
 from cerulean.auth.models import ADMIN_PASSWORD_NAMES
+from cerulean.management import registry_settings
 from cerulean.management.errors import BadRequestError, ConflictError, NotFoundError
 from cerulean.management.gate import same
+from cerulean.management.lookups import find_group, find_registry, registry_id
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -42,13 +42,10 @@ __all__ = [
     "Registries",
     "RegistryChanges",
     "Usage",
-    "find_registry",
-    "registry_id",
 ]
 
 _REGISTRIES: Final = "Microsoft.ContainerRegistry/registries"
 _NAME: Final = re.compile(r"^[a-zA-Z0-9]{5,50}$")
-_MAX_IP_RULES: Final = 200
 _GIB: Final = 1024**3
 _INCLUDED_STORAGE: Final = {Sku.BASIC: 10 * _GIB, Sku.STANDARD: 100 * _GIB, Sku.PREMIUM: 500 * _GIB}
 _WEBHOOKS: Final = {Sku.BASIC: 2, Sku.STANDARD: 10, Sku.PREMIUM: 500}
@@ -60,28 +57,6 @@ _EXPLAINED: Final = {
     "metadata_write": Operation.WRITE_METADATA,
     "catalog": Operation.CATALOG,
 }
-
-
-def registry_id(subscription: str, group: str, name: str) -> str:
-    """A registry's ARM id."""
-    return f"/subscriptions/{subscription}/resourceGroups/{group}/providers/{_REGISTRIES}/{name}"
-
-
-async def find_registry(
-    resources: ResourceStore, subscription: str, group: str, name: str
-) -> RegistryResource:
-    """The registry at that path, or 404 ``ResourceNotFound`` as ARM words it."""
-    for registry in await resources.list_registries():
-        if (
-            same(registry.subscription_id, subscription)
-            and same(registry.resource_group, group)
-            and same(registry.name, name)
-        ):
-            return registry
-    raise NotFoundError(
-        f"The Resource '{_REGISTRIES}/{name[:60]}' under resource group '{group[:90]}' was not found. "
-        "For more details please go to https://aka.ms/ARMResourceNotFoundFix"
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,22 +193,16 @@ class Registries:
                                   target="location")  # fmt: skip
         if not changes.sku:
             raise BadRequestError("The 'sku' of a new registry is required.", code="MissingSku", target="sku")
-        await self._group(subscription, group)
+        stored_subscription, stored_group = await find_group(self._resources, subscription, group)
         taken = await self.check_name(caller, name)
         if not taken.available:
             raise ConflictError(taken.message or "", code="AlreadyInUse", target="name")
         base = RegistryResource(
-            subscription_id=next(
-                s.id for s in await self._resources.list_subscriptions() if same(s.id, subscription)
-            ),
-            resource_group=next(
-                g.name
-                for g in await self._resources.list_resource_groups(subscription)
-                if same(g.name, group)
-            ),
+            subscription_id=stored_subscription.id,
+            resource_group=stored_group.name,
             name=name,
             location=changes.location,
-            sku=_sku(changes.sku).value,
+            sku=registry_settings.sku(changes.sku).value,
             login_server=self._login_server_for(name),
             admin_user_enabled=False,
             anonymous_pull_enabled=False,
@@ -252,16 +221,6 @@ class Registries:
         self._gate.wrote()
         return registry
 
-    async def _group(self, subscription: str, group: str) -> None:
-        if not any(same(s.id, subscription) for s in await self._resources.list_subscriptions()):
-            raise NotFoundError(
-                f"The subscription '{subscription[:60]}' could not be found.", code="SubscriptionNotFound"
-            )
-        if not any(same(g.name, group) for g in await self._resources.list_resource_groups(subscription)):
-            raise NotFoundError(
-                f"Resource group '{group[:90]}' could not be found.", code="ResourceGroupNotFound"
-            )
-
     async def _update(self, registry: RegistryResource, changes: RegistryChanges) -> RegistryResource:
         updated = await self._apply(registry, changes)
         result = await self._administration.update(registry.name, **_differences(registry, updated))
@@ -273,7 +232,7 @@ class Registries:
         c = changes
         updates: dict[str, object] = {}
         if c.sku is not None:
-            updates["sku"] = _sku(c.sku).value
+            updates["sku"] = registry_settings.sku(c.sku).value
         if c.tags is not None:
             updates["tags"] = c.tags
         for field in (
@@ -284,15 +243,15 @@ class Registries:
             if value is not None:
                 updates[field] = value
         if c.role_assignment_mode is not None:
-            updates["permission_mode"] = _mode(c.role_assignment_mode).value
+            updates["permission_mode"] = registry_settings.permission_mode(c.role_assignment_mode).value
         if c.network_default_action is not None:
-            updates["network_default_action"] = _default_action(c.network_default_action)
+            updates["network_default_action"] = registry_settings.default_action(c.network_default_action)
         if c.ip_rules is not None:
-            updates["ip_rules"] = _ip_rules(c.ip_rules)
+            updates["ip_rules"] = registry_settings.ip_rules(c.ip_rules)
         if c.identity is not None:
             updates.update(await self._identity(registry, c.identity))
         result = dataclasses.replace(registry, **updates)  # type: ignore[arg-type]
-        _check_sku(result)
+        registry_settings.check_sku(result)
         return result
 
     async def _identity(self, registry: RegistryResource, change: IdentityChange) -> dict[str, object]:
@@ -390,8 +349,6 @@ class Registries:
         premium = sku is Sku.PREMIUM
         scope_maps = sum(1 for m in await self._credentials.scope_maps() if same(m.registry, registry.name))
         tokens = sum(1 for t in await self._credentials.tokens() if same(t.registry, registry.name))
-        from cerulean.access.scopemaps import SKU_LIMITS  # noqa: PLC0415 - one table, one use
-
         limits = SKU_LIMITS[sku]
         served = same(registry.name, self._served)
         return [
@@ -399,7 +356,9 @@ class Registries:
             Usage("Webhooks", _WEBHOOKS[sku], 0, "Count"),
             Usage("ScopeMaps", limits.scope_maps, scope_maps, "Count"),
             Usage("Tokens", limits.tokens, tokens, "Count"),
-            Usage("IPRules", _MAX_IP_RULES if premium else 0, len(registry.ip_rules), "Count"),
+            Usage(
+                "IPRules", registry_settings.MAX_IP_RULES if premium else 0, len(registry.ip_rules), "Count"
+            ),
             Usage("PrivateEndpointConnections", 200 if premium else 0, 0, "Count"),
         ]
 
@@ -449,87 +408,3 @@ def _differences(before: RegistryResource, after: RegistryResource) -> dict[str,
         for f in dataclasses.fields(after)
         if getattr(after, f.name) != getattr(before, f.name)
     }
-
-
-def _sku(value: str) -> Sku:
-    for sku in Sku:
-        if same(sku.value, value):
-            return sku
-    raise BadRequestError(
-        f"The SKU '{value[:40]}' is not valid; expected Basic, Standard or Premium.", target="sku.name"
-    )
-
-
-def _mode(value: str) -> PermissionMode:
-    try:
-        return parse_mode(value)
-    except InvalidModeError as error:
-        raise BadRequestError(str(error), target="properties.roleAssignmentMode") from None
-
-
-def _default_action(value: str) -> str:
-    for action in ("Allow", "Deny"):
-        if same(action, value):
-            return action
-    raise BadRequestError(
-        f"The default action '{value[:20]}' is invalid; expected 'Allow' or 'Deny'.",
-        target="properties.networkRuleSet.defaultAction",
-    )
-
-
-def _ip_rules(values: tuple[str, ...]) -> tuple[str, ...]:
-    target = "properties.networkRuleSet.ipRules"
-    if len(values) > _MAX_IP_RULES:
-        raise BadRequestError(
-            f"A registry can have at most {_MAX_IP_RULES} IP rules; {len(values)} were given.",
-            code="TooManyIpRules",
-            target=target,
-        )
-    checked = []
-    for value in values:
-        text = value.strip()
-        try:
-            network = ipaddress.ip_network(text, strict=False)
-        except ValueError:
-            raise BadRequestError(
-                f"The IP rule '{text[:60]}' is not an IPv4 address or CIDR range.",
-                code="InvalidIpRule",
-                target=target,
-            ) from None
-        if network.version != 4:  # noqa: PLR2004 - ACR: "Only IPV4 address is allowed"
-            raise BadRequestError(
-                f"The IP rule '{text[:60]}' is invalid: only IPv4 addresses are allowed.",
-                code="InvalidIpRule",
-                target=target,
-            )
-        checked.append(text)
-    return tuple(checked)
-
-
-def _check_sku(registry: RegistryResource) -> None:
-    """Settings the registry's SKU does not offer are refused, naming the SKU."""
-    sku = Sku(registry.sku)
-    if registry.anonymous_pull_enabled and not sku.offers_anonymous_pull:
-        raise BadRequestError(
-            f"Anonymous pull is not supported for the SKU '{sku}'. Use the Standard or Premium SKU.",
-            code="AnonymousPullNotSupportedForSku",
-            target="properties.anonymousPullEnabled",
-        )
-    if sku is Sku.PREMIUM:
-        return
-    premium_only = [
-        (bool(registry.ip_rules) or registry.network_default_action == "Deny", "Network rules",
-         "properties.networkRuleSet"),
-        (not registry.public_network_access, "Disabling public network access",
-         "properties.publicNetworkAccess"),
-        (registry.data_endpoint_enabled, "Dedicated data endpoints", "properties.dataEndpointEnabled"),
-    ]  # fmt: skip
-    for used, feature, target in premium_only:
-        if used:
-            raise BadRequestError(
-                f"{feature} are not supported for the SKU '{sku}'. Use the Premium SKU."
-                if feature.endswith("s")
-                else f"{feature} is not supported for the SKU '{sku}'. Use the Premium SKU.",
-                code="FeatureNotSupportedForSku",
-                target=target,
-            )

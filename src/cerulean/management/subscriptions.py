@@ -16,6 +16,7 @@ from cerulean.arm.errors import ResourceConflictError
 from cerulean.arm.models import ResourceGroup
 from cerulean.management.errors import BadRequestError, ConflictError, NotFoundError
 from cerulean.management.gate import same
+from cerulean.management.lookups import find_group, find_subscription
 
 if TYPE_CHECKING:
     from cerulean.arm.interfaces import ResourceStore
@@ -100,16 +101,6 @@ class Subscriptions:
 
     # -- resource groups ----------------------------------------------------------------------------
 
-    async def _subscription(self, subscription_id: str) -> Subscription:
-        found = next(
-            (s for s in await self._resources.list_subscriptions() if same(s.id, subscription_id)), None
-        )
-        if found is None:
-            raise NotFoundError(
-                f"The subscription '{subscription_id[:60]}' could not be found.", code="SubscriptionNotFound"
-            )
-        return found
-
     async def _group(self, subscription: Subscription, name: str) -> ResourceGroup | None:
         return next(
             (g for g in await self._resources.list_resource_groups(subscription.id) if same(g.name, name)),
@@ -121,16 +112,12 @@ class Subscriptions:
         self._gate.authorize(
             caller, f"{_GROUPS}/read", f"/subscriptions/{subscription_id}/resourceGroups/{name}"
         )
-        found = await self._group(await self._subscription(subscription_id), name)
-        if found is None:
-            raise NotFoundError(
-                f"Resource group '{name[:90]}' could not be found.", code="ResourceGroupNotFound"
-            )
+        _, found = await find_group(self._resources, subscription_id, name)
         return found
 
     async def groups(self, caller: Caller, subscription_id: str) -> list[ResourceGroup]:
         """The resource groups of a subscription the caller may read."""
-        subscription = await self._subscription(subscription_id)
+        subscription = await find_subscription(self._resources, subscription_id)
         return [
             g
             for g in await self._resources.list_resource_groups(subscription.id)
@@ -151,7 +138,7 @@ class Subscriptions:
                 code="InvalidResourceGroupName",
                 target="name",
             )
-        subscription = await self._subscription(subscription_id)
+        subscription = await find_subscription(self._resources, subscription_id)
         existing = await self._group(subscription, name)
         if existing is not None:
             if location and not same(location, existing.location):
@@ -182,7 +169,7 @@ class Subscriptions:
         self._gate.authorize(
             caller, f"{_GROUPS}/delete", f"/subscriptions/{subscription_id}/resourceGroups/{name}"
         )
-        subscription = await self._subscription(subscription_id)
+        subscription = await find_subscription(self._resources, subscription_id)
         group = await self._group(subscription, name)
         if group is None:
             return False
@@ -204,7 +191,7 @@ class Subscriptions:
         self, caller: Caller, subscription_id: str, resource_type: str | None, group: str | None = None
     ) -> list[GenericResource]:
         """Registries and user-assigned identities the caller may read, optionally of one type."""
-        subscription = await self._subscription(subscription_id)
+        subscription = await find_subscription(self._resources, subscription_id)
         found: list[GenericResource] = []
         if resource_type is None or same(resource_type, _REGISTRY_TYPE):
             found.extend(

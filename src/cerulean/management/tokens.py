@@ -12,7 +12,7 @@ from cerulean.access.scopemaps import SKU_LIMITS, check_counts
 from cerulean.auth.models import TOKEN_PASSWORD_NAMES, StoredToken, TokenState
 from cerulean.management.errors import BadRequestError, ConflictError, NotFoundError
 from cerulean.management.gate import same
-from cerulean.management.registries import find_registry, registry_id
+from cerulean.management.lookups import find_registry, registry_id
 
 if TYPE_CHECKING:
     from cerulean.arm.interfaces import ResourceStore
