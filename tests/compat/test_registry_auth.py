@@ -18,6 +18,7 @@ import re
 import ssl
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -551,6 +552,8 @@ def test_abac_mode_switch(acr: Acr, monkeypatch: pytest.MonkeyPatch) -> None:
     entra = ManagedIdentityCredential().get_token(REGISTRY_SCOPE).token
     refresh_before = refresh_for(acr, entra)
     access_before = token_from_refresh(acr, refresh_before, "repository:team1/app:pull")
+    with bearer(acr, access_before) as client:  # used before the switch: its verdict is remembered
+        assert [client.get("/v2/team1/app/manifests/v1").status_code for _ in range(3)] == [200] * 3
     owner_refresh_before = refresh_for(acr, owner_token(acr))
     reader = ad(acr.server, "app", "create", "team1-reader")
     reader_secret = ad(acr.server, "app", "add-secret", reader["appId"])["secretText"]
@@ -675,6 +678,25 @@ def test_negative_matrix_is_refused_with_401_and_nothing_served(acr: Acr) -> Non
         acr, ["repository:secret/app:pull"], grant_type="refresh_token", refresh_token=good
     )
     assert reverse.status_code == 401
+
+
+def test_a_remembered_verdict_does_not_outlive_its_token(acr: Acr) -> None:
+    admin_push(acr, "expiring/app", "v1")
+    entry = (AccessEntry("repository", "expiring/app", ("pull",)),)
+    # Issued so that, with the 60 s of clock skew allowed, it is usable for about 3 more seconds.
+    issued = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=75, seconds=57)
+    token = mint(acr.server.database_url, acr.login, access=entry, at=issued)
+    with bearer(acr, token) as client:
+        assert [client.get("/v2/expiring/app/manifests/v1").status_code for _ in range(3)] == [200] * 3
+        # The same token for another repository: a different question, never remembered as allowed.
+        other = client.get("/v2/team2/app/manifests/v1")
+        assert (other.status_code, challenge_of(other)[3]) == (401, "insufficient_scope")
+        deadline = issued.timestamp() + 75 * 60 + 60
+        time.sleep(max(0.0, deadline - time.time()) + 1.1)
+        expired = client.get("/v2/expiring/app/manifests/v1")
+        assert expired.status_code == 401
+        assert challenge_of(expired)[3] == "invalid_token"
+        assert "schemaVersion" not in expired.text
 
 
 def test_token_credentials_refused_when_disabled_or_expired(acr: Acr) -> None:

@@ -73,6 +73,7 @@ class Authenticated:
     context: RegistryContext
     jti: str = ""
     ceiling: tuple[AccessEntry, ...] | None = None  # the access of a registry access token presented
+    usable_until: float | None = None  # a registry token's last accepted second (expiry + clock skew)
 
 
 def parse_basic(header: str) -> tuple[str, str] | None:
@@ -233,7 +234,9 @@ class CredentialChecks:
         if claims.mode != context.mode.value:
             raise TokenInvalidError("the token was minted under the registry's previous permission mode")
         ceiling = claims.access if claims.kind == TokenKind.ACCESS else None
-        return Authenticated(claims.principal, view, registry, context, claims.jti, ceiling)
+        return Authenticated(
+            claims.principal, view, registry, context, claims.jti, ceiling, claims.usable_until
+        )
 
 
 def principal_of(object_id: str, tenant_id: str, kind: str, claims: Mapping[str, object]) -> Principal:

@@ -80,6 +80,13 @@ class PolicyCache:
         """Check the version at the next use (this node just wrote policy)."""
         self._checked_at = 0.0
 
+    def fresh(self) -> PolicyView | None:
+        """The view if it was checked within the ttl (no awaiting); None when `current` must check."""
+        view = self._view
+        if view is not None and time.monotonic() - self._checked_at < self._ttl:
+            return view
+        return None
+
     async def current(self) -> PolicyView:
         """The current view (rebuilt if the policy version moved)."""
         view = self._view

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from cerulean.audit import AuditRecorder
     from cerulean.auth.credentials import Authenticated
     from cerulean.auth.interfaces import Admission, CredentialStore
-    from cerulean.auth.policy import PolicyCache
+    from cerulean.auth.policy import PolicyCache, PolicyView
     from cerulean.auth.tokens import RegistryTokens
     from cerulean.core.clock import Clock
     from cerulean.identity import IdentityProvider, KeyEncryptionKey
@@ -55,6 +55,7 @@ __all__ = ["CallerInfo", "RegistryAuth", "ScopeNeed", "Verdict"]
 
 _DEPRECATED_GRANTS: Final = frozenset({"access_token_refresh_token", "refresh_token"})
 _MAX_FIELD: Final = 16 * 1024
+_REMEMBERED_LIMIT: Final = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,13 @@ class Verdict:
     jti: str
     missing: ScopeNeed | None  # the first need without an entry for its resource (→ 401)
     denied: ScopeNeed | None  # the first need whose entry lacks the action (→ 403)
+
+
+@dataclass(frozen=True, slots=True)
+class _Remembered:
+    verdict: Verdict
+    view: PolicyView
+    usable_until: float
 
 
 def _field(form: Mapping[str, str], name: str) -> str:
@@ -152,8 +160,11 @@ class RegistryAuth:
             kek=kek, admin_passwords=admin_passwords, clock=clock,
         )  # fmt: skip
         self._tokens = tokens
+        self._policy = policy
         self._audit = audit
         self._clock = clock
+        # Allowed verdicts by (Authorization header, needs): a client repeats one token for many requests.
+        self._remembered: dict[tuple[str, tuple[ScopeNeed, ...]], _Remembered] = {}
 
     # -- the token endpoints --------------------------------------------------------------------------
 
@@ -259,7 +270,10 @@ class RegistryAuth:
             who = await self._credentials.registry_token(value.strip(), (TokenKind.ACCESS,))
             if admission is not None:
                 admission.admitted(who.principal)
-            return self._verdict(who.principal, who.jti, who.ceiling or (), needs)
+            verdict = self._verdict(who.principal, who.jti, who.ceiling or (), needs)
+            if admission is None and verdict.missing is None and verdict.denied is None:
+                self._remember(authorization, tuple(needs), verdict, who)
+            return verdict
         basic = parse_basic(authorization)
         if basic is None:
             raise CredentialsRefusedError("no credentials")
@@ -278,6 +292,28 @@ class RegistryAuth:
             actions = sorted(_as_requested(need.actions | (need.alternative or frozenset())))
             requested.append(f"{need.resource_type}:{need.name}:{','.join(actions)}")
         return self._verdict(who.principal, "", self._grant(who, requested), needs)
+
+    def remembered(self, authorization: str, needs: tuple[ScopeNeed, ...]) -> Verdict | None:
+        """The allowed verdict `check_request` reached for this bearer header and needs, while it holds.
+
+        It holds until the token expires and while the policy view it was reached under is current
+        (any policy write, such as a permission-mode switch, builds a new view). None: ask `check_request`.
+        """
+        remembered = self._remembered.get((authorization, needs))
+        if remembered is None:
+            return None
+        if remembered.view is not self._policy.fresh() or self._clock.seconds() > remembered.usable_until:
+            return None
+        return remembered.verdict
+
+    def _remember(
+        self, authorization: str, needs: tuple[ScopeNeed, ...], verdict: Verdict, who: Authenticated
+    ) -> None:
+        if who.usable_until is None:
+            return
+        if len(self._remembered) >= _REMEMBERED_LIMIT:
+            self._remembered.clear()  # bounded memory; the next use decides again
+        self._remembered[authorization, needs] = _Remembered(verdict, who.view, who.usable_until)
 
     def _verdict(
         self, principal: Principal, jti: str, access: Sequence[AccessEntry], needs: Sequence[ScopeNeed]

@@ -65,6 +65,11 @@ class RegistryClaims:
     access: tuple[AccessEntry, ...]
     claims: dict[str, Any]
 
+    @property
+    def usable_until(self) -> int:
+        """The last second `verify` accepts the token (its expiry plus the allowed clock skew)."""
+        return self.expires_at + _CLOCK_SKEW
+
 
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
@@ -181,7 +186,7 @@ class RegistryTokens:
             raise TokenInvalidError(
                 f"a {known.kind.replace('_', ' ')} cannot be used as a {kind.replace('_', ' ')}"
             )
-        if now > known.expires_at + _CLOCK_SKEW:
+        if now > known.usable_until:
             self._verified.pop(token, None)
             raise TokenInvalidError("the token has expired")
         if now + _CLOCK_SKEW < int(known.claims.get("nbf", known.issued_at)):

@@ -116,6 +116,14 @@ class AccessGate(Protocol):
         ...
 
 
+def _authorization(headers: list[tuple[bytes, bytes]]) -> str:
+    """The Authorization header's value ('' if absent), as Starlette's `Headers.get` reads it."""
+    for name, value in headers:
+        if name == b"authorization":
+            return value.decode("latin-1")
+    return ""
+
+
 class OpenGate:
     """Serves every request anonymously (no authentication configured)."""
 
@@ -140,8 +148,13 @@ class TokenGate:
 
     async def authorize(self, request: Request, needs: tuple[ScopeNeed, ...]) -> Principal:
         """The caller, if its credentials meet every need."""
-        header = request.headers.get("authorization", "")
+        header = _authorization(request.scope["headers"])
         state = request.scope.setdefault("state", {})
+        if header and "network_bypass" not in state:
+            remembered = self._auth.remembered(header, needs)
+            if remembered is not None:
+                state["principal"] = remembered.principal
+                return remembered.principal
         listener = state.get("listener")
         realm = self._realm if listener is None else listener.realm
         first = needs[0] if needs else None
