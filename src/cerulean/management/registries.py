@@ -24,6 +24,7 @@ from cerulean.management.errors import BadRequestError, ConflictError, NotFoundE
 from cerulean.management.explanations import AccessExplanation, NetworkQuestion, explain_network_access
 from cerulean.management.gate import same
 from cerulean.management.lookups import find_group, find_registry, registry_id
+from cerulean.network import MAX_CONNECTIONS
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterable
@@ -348,6 +349,7 @@ class Registries:
         tokens = sum(1 for t in await self._credentials.tokens() if same(t.registry, registry.name))
         limits = SKU_LIMITS[sku]
         served = same(registry.name, self._served)
+        connections = len(await self._endpoints.private_endpoint_connections(registry.name))
         return [
             Usage("Size", _INCLUDED_STORAGE[sku], await self._storage_used() if served else 0, "Bytes"),
             Usage("Webhooks", _WEBHOOKS[sku], 0, "Count"),
@@ -356,7 +358,7 @@ class Registries:
             Usage(
                 "IPRules", registry_settings.MAX_IP_RULES if premium else 0, len(registry.ip_rules), "Count"
             ),
-            Usage("PrivateEndpointConnections", 200 if premium else 0, 0, "Count"),
+            Usage("PrivateEndpointConnections", MAX_CONNECTIONS if premium else 0, connections, "Count"),
         ]
 
     async def explain_access(  # noqa: PLR0917 - the path's parts, then the question
