@@ -91,7 +91,7 @@ def test_network_part_with_a_private_endpoint_and_a_trusted_principal():
         closed, NetworkQuestion("8.8.8.8", None), [approved], [PRINCIPAL.upper()], PRINCIPAL, "cerulean"
     )
     assert bypassed.allowed
-    assert f"principal {PRINCIPAL} is a trusted identity (bypass)" in bypassed.text
+    assert f"principal {PRINCIPAL} is a trusted identity (bypass, once it" in bypassed.text
 
 
 def test_a_registry_this_deployment_does_not_serve_is_said_to_be_unenforced():
