@@ -185,6 +185,7 @@ async def build_node(
         login_server_for=functools.partial(_login_server_for, login_server),
         storage_used=metadata.stored_bytes,
         private_endpoints=private_endpoint_store,
+        trusted_services=settings.trusted_services,
     )
     registry_auth = RegistryAuth(
         registry_name=settings.registry_name,

@@ -1,7 +1,9 @@
 """`cerulean access explain`: why the access engine would allow or refuse one data-plane action.
 
 The server answers ``POST …/registries/{r}/explainAccess`` (a Cerulean extension of the management
-API) with the engine's decision and its reasons; the table output is the explanation's text.
+API) with the engine's decision and its reasons; the table output is the explanation's text. With
+``--client-ip`` (and ``--private-endpoint``) the answer starts with the network gate's verdict for a
+request from that address, since the gate refuses before any credential is looked at.
 """
 
 # ruff: noqa: PLR0917 - one parameter per flag, as typer wants
@@ -51,13 +53,25 @@ def explain(
         str | None, typer.Option("--registry", "-r", help="Registry [default: the bootstrap record's]")
     ] = None,
     repository: Annotated[str | None, typer.Option(help="Repository (not for catalog).")] = None,
+    client_ip: Annotated[
+        str | None, typer.Option(help="Also explain the network gate for a request from this address.")
+    ] = None,
+    private_endpoint: Annotated[
+        str | None,
+        typer.Option(
+            help="Also explain the network gate on this private endpoint (its name or resource id)."
+        ),
+    ] = None,
     resource_group: ResourceGroupOption = None,
     output: OutputOption = OutputFormat.TABLE,
     data_dir: DataDirOption = None,
     server: ServerOption = None,
     subscription: SubscriptionOption = None,
 ) -> None:
-    """Explain the access engine's decision for a principal, registry, repository and action."""
+    """Explain the access engine's decision for a principal, registry, repository and action.
+
+    With --client-ip, first the network gate's verdict for a request from that address.
+    """
     if (assignee is None) == (assignee_object_id is None):
         raise typer.BadParameter("give exactly one", param_hint="--assignee / --assignee-object-id")
     with session(data_dir, server, subscription) as client:
@@ -65,6 +79,10 @@ def explain(
         body: dict[str, Any] = {"principalId": principal.lower(), "action": action.value}
         if repository is not None:
             body["repository"] = repository
+        if client_ip is not None:
+            body["clientIp"] = client_ip
+        if private_endpoint is not None:
+            body["privateEndpoint"] = private_endpoint
         answer = client.arm(
             "POST", registry_path(client, resource_group, registry) + "/explainAccess", body=body
         )

@@ -15,12 +15,18 @@ A ``Disconnected`` connection cannot be revived: it must be deleted and created 
 (``actionsRequired: Recreate``). The private endpoint a connection names cannot change. At most 200
 connections per registry, as ACR. Every write bumps the policy version, so the network gate of every
 node sees it at its next check.
+
+As in ACR, a Premium registry's dedicated data endpoints (``dataEndpointEnabled``) are switched on when
+its first private endpoint connection is created, whatever the connection's state (reference §5.4,
+MD-DDE); deleting the connections leaves them on.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Final
 
+from cerulean.access import Sku
 from cerulean.management.errors import AuthorizationFailedError, BadRequestError, ConflictError, NotFoundError
 from cerulean.management.gate import same
 from cerulean.management.lookups import find_registry, registry_id
@@ -150,9 +156,18 @@ class PrivateEndpoints:
         created = PrivateEndpointConnection(
             found.name, name, endpoint_id, state, text, _actions(state), self._clock.now()
         )
+        found = await self._enable_data_endpoints(found)
         await self._store.put_private_endpoint_connection(created)
         self._gate.wrote()
         return True, found, created
+
+    async def _enable_data_endpoints(self, registry: RegistryResource) -> RegistryResource:
+        # Before the connection is stored: if this fails, no private endpoint exists without them.
+        if Sku(registry.sku) is not Sku.PREMIUM or registry.data_endpoint_enabled:
+            return registry  # dedicated data endpoints are Premium's; below it the setting stays off
+        enabled = dataclasses.replace(registry, data_endpoint_enabled=True)
+        await self._resources.update_registry(enabled)
+        return enabled
 
     def _update(  # noqa: PLR0917 - the fields a PUT may change
         self,

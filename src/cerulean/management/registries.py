@@ -21,11 +21,13 @@ from cerulean.arm.models import RegistryResource
 from cerulean.auth.models import ADMIN_PASSWORD_NAMES
 from cerulean.management import registry_settings
 from cerulean.management.errors import BadRequestError, ConflictError, NotFoundError
+from cerulean.management.explanations import AccessExplanation, NetworkQuestion, explain_network_access
 from cerulean.management.gate import same
 from cerulean.management.lookups import find_group, find_registry, registry_id
+from cerulean.network import MAX_CONNECTIONS
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+    from collections.abc import Awaitable, Callable, Iterable
 
     from cerulean.arm.interfaces import ResourceStore
     from cerulean.arm.models import Tags
@@ -34,9 +36,9 @@ if TYPE_CHECKING:
     from cerulean.core.clock import Clock
     from cerulean.management.gate import Caller, Gate
     from cerulean.management.identities import Identities
+    from cerulean.network import PrivateEndpointStore
 
 __all__ = [
-    "AccessExplanation",
     "IdentityChange",
     "NameAvailability",
     "Registries",
@@ -106,15 +108,6 @@ class NameAvailability:
     message: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class AccessExplanation:
-    """The engine's verdict on a principal's data-plane action, in text and as data."""
-
-    allowed: bool
-    text: str
-    decision: dict[str, object]
-
-
 class Registries:
     """Registry resources and their registry-level actions."""
 
@@ -130,7 +123,10 @@ class Registries:
         served_registry: str,
         login_server_for: Callable[[str], str],
         storage_used: Callable[[], Awaitable[int]],
+        private_endpoints: PrivateEndpointStore,
+        trusted_services: Iterable[str],
     ) -> None:
+        """`trusted_services`: the node's setting, which `explain_access` needs as the gate has it."""
         self._gate = gate
         self._resources = resources
         self._credentials = credentials
@@ -140,6 +136,8 @@ class Registries:
         self._served = served_registry
         self._login_server_for = login_server_for
         self._storage_used = storage_used
+        self._endpoints = private_endpoints
+        self._trusted = frozenset(t.lower() for t in trusted_services)
 
     async def get(self, caller: Caller, subscription: str, group: str, name: str) -> RegistryResource:
         """One registry (`registries/read`)."""
@@ -351,6 +349,7 @@ class Registries:
         tokens = sum(1 for t in await self._credentials.tokens() if same(t.registry, registry.name))
         limits = SKU_LIMITS[sku]
         served = same(registry.name, self._served)
+        connections = len(await self._endpoints.private_endpoint_connections(registry.name))
         return [
             Usage("Size", _INCLUDED_STORAGE[sku], await self._storage_used() if served else 0, "Bytes"),
             Usage("Webhooks", _WEBHOOKS[sku], 0, "Count"),
@@ -359,7 +358,7 @@ class Registries:
             Usage(
                 "IPRules", registry_settings.MAX_IP_RULES if premium else 0, len(registry.ip_rules), "Count"
             ),
-            Usage("PrivateEndpointConnections", 200 if premium else 0, 0, "Count"),
+            Usage("PrivateEndpointConnections", MAX_CONNECTIONS if premium else 0, connections, "Count"),
         ]
 
     async def explain_access(  # noqa: PLR0917 - the path's parts, then the question
@@ -371,11 +370,19 @@ class Registries:
         principal_id: str,
         action: str,
         repository: str | None,
+        *,
+        client_ip: str | None = None,
+        private_endpoint: str | None = None,
     ) -> AccessExplanation:
-        """The engine's decision for `principal_id` doing `action` (needs `roleAssignments/read`)."""
+        """The engine's decision for `principal_id` doing `action` (needs `roleAssignments/read`).
+
+        With `client_ip` or `private_endpoint`, the network gate's verdict for a request from there
+        comes first, and the request is allowed only if both allow it.
+        """
         scope = registry_id(subscription, group, name)
         self._gate.authorize(caller, "Microsoft.Authorization/roleAssignments/read", scope)
         registry = await find_registry(self._resources, subscription, group, name)
+        question = NetworkQuestion.parse(client_ip, private_endpoint)
         operation = _EXPLAINED.get(action.lower())
         if operation is None:
             raise BadRequestError(
@@ -392,7 +399,17 @@ class Registries:
         resource = Resource.of(registry.resource_id, None if operation is Operation.CATALOG else repository)
         decision = decide(caller.view.snapshot, principal, operation, resource)
         account = explain(decision)
-        return AccessExplanation(decision.allowed, account.text, account.data)
+        network = None
+        if question is not None:
+            network = explain_network_access(
+                registry,
+                question,
+                await self._endpoints.private_endpoint_connections(registry.name),
+                self._trusted,
+                principal.object_id,
+                self._served,
+            )
+        return AccessExplanation.of(account.text, account.data, network, engine_allowed=decision.allowed)
 
 
 def _admin_enabled(registry: RegistryResource) -> None:

@@ -13,7 +13,7 @@ from cerulean.management.subscriptions import Subscriptions
 from cerulean.management.tokens import RegistryTokens
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+    from collections.abc import Awaitable, Callable, Iterable
 
     from cerulean.arm.interfaces import ResourceStore
     from cerulean.auth.administration import RegistryAdministration
@@ -42,12 +42,15 @@ class ResourceManager:
         login_server_for: Callable[[str], str],
         storage_used: Callable[[], Awaitable[int]],
         private_endpoints: PrivateEndpointStore,
+        trusted_services: Iterable[str],
     ) -> None:
+        """`trusted_services`: object ids that pass network rules (the node's setting, for explanations)."""
         self.gate = Gate(policy, provider.verifier)
         self.identities = Identities(self.gate, resources, provider)
         self.registries = Registries(
             self.gate, resources, credentials, administration, self.identities, clock,
             served_registry=served_registry, login_server_for=login_server_for, storage_used=storage_used,
+            private_endpoints=private_endpoints, trusted_services=trusted_services,
         )  # fmt: skip
         self.tokens = RegistryTokens(self.gate, resources, credentials, administration, clock)
         self.roles = Roles(self.gate, resources, administration, clock)

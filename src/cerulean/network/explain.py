@@ -67,7 +67,11 @@ def explain_network(
             )
         elif pending.admits(principal_id):
             allowed = True
-            lines.append(f"allowed: principal {principal_id} is a trusted identity (bypass)")
+            # The gate admits it only with a credential that carries its object id (see `bypass`).
+            lines.append(
+                f"allowed: principal {principal_id} is a trusted identity (bypass, once it authenticates"
+                " with an Entra token; a password credential is refused)"
+            )
         else:
             lines.append(f"principal {principal_id} is not a trusted identity: no bypass")
     elif decision.reason is NetworkReason.ENDPOINT_NOT_APPROVED:

@@ -26,6 +26,7 @@ import pytest
 
 from support.client import push_image
 from support.identity import bootstrap
+from support.network import client_from, reset_network, set_network
 from support.oci import make_image
 from support.server import RunningServer, start_server
 
@@ -484,3 +485,33 @@ def test_access_explain(cli: Cli) -> None:
     assert refused["allowed"] is False
     cli.fails("access", "explain", "--assignee-object-id", str(uuid.uuid4()), "--action", "catalog",
               code="PrincipalNotFound")  # fmt: skip
+
+
+def test_access_explain_with_a_client_ip(cli: Cli) -> None:
+    owner = ("access", "explain", "--assignee", cli.record["clientId"], "--repository", "cli/team1",
+             "--action", "pull")  # fmt: skip
+    set_network(cli.server, network_default_action="Deny", ip_rules=("127.0.0.5",))
+    try:
+        refused = cli.json(*owner, "--client-ip", "127.0.0.6")
+        assert (refused["allowed"], refused["network"]["allowed"], refused["decision"]["allowed"]) == (
+            False, False, True,
+        )  # fmt: skip
+        table = cli.ok(*owner, "--client-ip", "127.0.0.6")
+        network, engine = table.index("network gate:"), table.index("access engine:")
+        assert table.startswith("DENIED by the network gate")
+        assert network < table.index("no IP rule matches client 127.0.0.6") < engine
+        assert "Owner" in table[engine:]
+        allowed = cli.ok(*owner, "--client-ip", "127.0.0.5")
+        assert allowed.startswith("ALLOWED")
+        assert "matches IP rule '127.0.0.5'" in allowed
+        # What it said is what the gate does.
+        verify = ssl.create_default_context(cafile=cli.record["caBundle"])
+        for source, status in (("127.0.0.6", 403), ("127.0.0.5", 200)):
+            with client_from(source, cli.server.url, verify=verify, auth=cli.owner) as http:
+                assert http.get("/v2/").status_code == status
+        private = cli.ok(*owner, "--client-ip", "127.0.0.6", "--private-endpoint", "pe-nowhere")
+        assert "private endpoint 'pe-nowhere' has no Approved connection" in private
+        bad = cli.fails(*owner, "--client-ip", "127.0.0.300", code="InvalidRequestContent")
+        assert "clientIp '127.0.0.300'" in bad
+    finally:
+        reset_network(cli.server)

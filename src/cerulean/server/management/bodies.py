@@ -121,11 +121,13 @@ class NameAvailabilityBody(_Body):
 
 
 class ExplainAccessBody(_Body):
-    """Cerulean's `explainAccess`: may this principal do this to this repository?"""
+    """Cerulean's `explainAccess`: may this principal do this to this repository (from this address)?"""
 
     principal_id: StrictStr = Field(alias="principalId")
     action: StrictStr
     repository: StrictStr | None = None
+    client_ip: StrictStr | None = Field(None, alias="clientIp")
+    private_endpoint: StrictStr | None = Field(None, alias="privateEndpoint")
 
 
 class _ScopeMapProperties(_Body):

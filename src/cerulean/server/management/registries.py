@@ -257,11 +257,15 @@ async def replications(
 async def explain_access(
     manager: Manager, who: Authenticated, subscription: str, group: str, name: str, body: ExplainAccessBody
 ) -> dict[str, Any]:
-    """Cerulean's own action: the access engine's decision and its explanation."""
+    """Cerulean's own action: the network gate's verdict (given a client) and the access engine's."""
     answer = await manager.registries.explain_access(
-        who, subscription, group, name, body.principal_id, body.action, body.repository
-    )
-    return {"allowed": answer.allowed, "text": answer.text, "decision": answer.decision}
+        who, subscription, group, name, body.principal_id, body.action, body.repository,
+        client_ip=body.client_ip, private_endpoint=body.private_endpoint,
+    )  # fmt: skip
+    result: dict[str, Any] = {"allowed": answer.allowed, "text": answer.text, "decision": answer.decision}
+    if answer.network is not None:
+        result["network"] = answer.network.to_json()
+    return result
 
 
 # -- scope maps -----------------------------------------------------------------------------------------
