@@ -367,15 +367,21 @@ def test_acr_config_and_allow_exports_set_policies_az_reads_back(az: Az, cerulea
         assert closed["policies"]["retentionPolicy"]["days"] == 30  # az sends back what it read
         opened = az.fails("acr", "update", "--name", registry, "--public-network-enabled", "true")
         assert "public network access is disabled" in opened.errors  # exports are still off
-    finally:  # the later tests need public access
+    finally:  # the later tests need public access (az set the default action to Deny with it)
         az.ok(
-            "acr", "update", "--name", registry, "--allow-exports", "true", "--public-network-enabled", "true"
-        )
+            "acr", "update", "--name", registry, "--allow-exports", "true",
+            "--public-network-enabled", "true", "--default-action", "Allow",
+        )  # fmt: skip
         az.ok(
             "acr", "config", "retention", "update", "--registry", registry, "--status", "disabled",
             "--type", "UntaggedManifests",
         )  # fmt: skip
-    assert az.ok("acr", "show", "--name", registry)["policies"]["exportPolicy"]["status"] == "enabled"
+    shown = az.ok("acr", "show", "--name", registry)
+    assert (shown["policies"]["exportPolicy"]["status"], shown["publicNetworkAccess"]) == (
+        "enabled",
+        "Enabled",
+    )
+    assert shown["networkRuleSet"]["defaultAction"] == "Allow"
 
 
 def test_role_assignment_by_application_id_resolves_it_through_graph(
