@@ -339,6 +339,51 @@ def test_acr_login_to_a_registry_without_public_access_shows_the_firewall_messag
     assert az.ok("acr", "login", "--name", registry, "--expose-token")["loginServer"]
 
 
+def test_acr_config_and_allow_exports_set_policies_az_reads_back(az: Az, cerulean: Cerulean) -> None:
+    registry = _registry(cerulean)  # Premium
+    try:
+        retention = az.ok(
+            "acr", "config", "retention", "update", "--registry", registry, "--status", "enabled",
+            "--days", "30", "--type", "UntaggedManifests",
+        )  # fmt: skip
+        assert (retention["days"], retention["status"]) == (30, "enabled")
+        assert az.ok("acr", "config", "retention", "show", "--registry", registry)["days"] == 30
+        # az 2.91 only disables content trust (Docker Content Trust is deprecated); it reads it back.
+        trust = az.ok(
+            "acr", "config", "content-trust", "update", "-r", registry, "--status", "disabled", "--yes"
+        )
+        assert (trust["type"], trust["status"]) == ("Notary", "disabled")
+        closed = az.ok(
+            "acr",
+            "update",
+            "--name",
+            registry,
+            "--allow-exports",
+            "false",
+            "--public-network-enabled",
+            "false",
+        )
+        assert closed["policies"]["exportPolicy"]["status"] == "disabled"
+        assert closed["policies"]["retentionPolicy"]["days"] == 30  # az sends back what it read
+        opened = az.fails("acr", "update", "--name", registry, "--public-network-enabled", "true")
+        assert "public network access is disabled" in opened.errors  # exports are still off
+    finally:  # the later tests need public access (az set the default action to Deny with it)
+        az.ok(
+            "acr", "update", "--name", registry, "--allow-exports", "true",
+            "--public-network-enabled", "true", "--default-action", "Allow",
+        )  # fmt: skip
+        az.ok(
+            "acr", "config", "retention", "update", "--registry", registry, "--status", "disabled",
+            "--type", "UntaggedManifests",
+        )  # fmt: skip
+    shown = az.ok("acr", "show", "--name", registry)
+    assert (shown["policies"]["exportPolicy"]["status"], shown["publicNetworkAccess"]) == (
+        "enabled",
+        "Enabled",
+    )
+    assert shown["networkRuleSet"]["defaultAction"] == "Allow"
+
+
 def test_role_assignment_by_application_id_resolves_it_through_graph(
     az: Az, cerulean: Cerulean, pushed: Pushed, skopeo: str
 ) -> None:

@@ -8,6 +8,7 @@ creates the first of each.
 from cerulean.arm.errors import ResourceConflictError, ResourceError
 from cerulean.arm.interfaces import ResourceStore
 from cerulean.arm.models import (
+    RegistryPolicies,
     RegistryResource,
     ResourceGroup,
     StoredRoleAssignment,
@@ -16,6 +17,7 @@ from cerulean.arm.models import (
 )
 
 __all__ = [
+    "RegistryPolicies",
     "RegistryResource",
     "ResourceConflictError",
     "ResourceError",

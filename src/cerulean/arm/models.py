@@ -9,6 +9,7 @@ if TYPE_CHECKING:
     import datetime as dt
 
 __all__ = [
+    "RegistryPolicies",
     "RegistryResource",
     "ResourceGroup",
     "StoredRoleAssignment",
@@ -51,6 +52,26 @@ class ResourceGroup:
 
 
 @dataclass(frozen=True, slots=True)
+class RegistryPolicies:
+    """ARM's `properties.policies`, bar `azureADAuthenticationAsArmPolicy` (an auth setting, kept apart).
+
+    Stored and served as ACR has them; nothing here is enforced yet: quarantine and content trust wait
+    for content-trust support, retention and soft delete for the registry core to purge and keep.
+    A `*_updated_at` of None means unchanged since the registry was created.
+    """
+
+    quarantine_enabled: bool = False
+    trust_enabled: bool = False  # trustPolicy; its only type is Notary
+    retention_enabled: bool = False  # untagged manifests purged after `retention_days`
+    retention_days: int = 7
+    retention_updated_at: dt.datetime | None = None
+    export_enabled: bool = True  # exportPolicy: import from / transfer out of this registry allowed
+    soft_delete_enabled: bool = False  # preview: deleted artifacts kept `soft_delete_days`
+    soft_delete_days: int = 7
+    soft_delete_updated_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class RegistryResource:
     """A container registry resource and the settings the access engine reads."""
 
@@ -77,6 +98,7 @@ class RegistryResource:
     # `identity`: a system-assigned identity's object id, and attached user-assigned identities (ARM ids).
     system_identity_id: str | None = None
     user_assigned_identities: tuple[str, ...] = ()
+    policies: RegistryPolicies = RegistryPolicies()
 
     @property
     def resource_id(self) -> str:

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Final
 
 import typer
 
+from cerulean.cli.acr_config import config
 from cerulean.cli.acr_login import login
 from cerulean.cli.acr_scope_maps import scope_map
 from cerulean.cli.acr_tokens import token
@@ -44,6 +45,7 @@ credential = typer.Typer(help="The admin account's passwords.", no_args_is_help=
 acr.add_typer(credential, name="credential")
 acr.add_typer(scope_map, name="scope-map")
 acr.add_typer(token, name="token")
+acr.add_typer(config, name="config")
 acr.command("login")(login)
 
 _REGISTRY_TYPE: Final = "Microsoft.ContainerRegistry/registries"
@@ -133,6 +135,14 @@ DataEndpointOption = Annotated[
     Switch | None,
     typer.Option("--data-endpoint-enabled", case_sensitive=False, help="Dedicated data endpoints."),
 ]
+ExportsOption = Annotated[
+    Switch | None,
+    typer.Option(
+        "--allow-exports",
+        case_sensitive=False,
+        help="Import from and transfer out of this registry (false needs --public-network-enabled false).",
+    ),
+]
 TrustedOption = Annotated[
     Switch | None,
     typer.Option(
@@ -148,6 +158,7 @@ def _properties(
     public: Switch | None,
     data_endpoint: Switch | None,
     trusted: Switch | None,
+    exports: Switch | None,
 ) -> dict[str, Any]:
     given: dict[str, Any] = {
         "adminUserEnabled": switch(admin),
@@ -159,6 +170,8 @@ def _properties(
         if trusted is None
         else ("AzureServices" if switch(trusted) else "None"),
     }
+    if exports is not None:
+        given["policies"] = {"exportPolicy": {"status": "enabled" if switch(exports) else "disabled"}}
     return {key: value for key, value in given.items() if value is not None}
 
 
@@ -175,6 +188,7 @@ def create(
     default_action: DefaultActionOption = None,
     data_endpoint_enabled: DataEndpointOption = None,
     allow_trusted_services: TrustedOption = None,
+    allow_exports: ExportsOption = None,
     output: OutputOption = OutputFormat.TABLE,
     data_dir: DataDirOption = None,
     server: ServerOption = None,
@@ -195,7 +209,7 @@ def create(
             )
         properties = _properties(
             admin_enabled, anonymous_pull_enabled, role_assignment_mode, public_network_enabled,
-            data_endpoint_enabled, allow_trusted_services,
+            data_endpoint_enabled, allow_trusted_services, allow_exports,
         )  # fmt: skip
         if default_action is not None:
             properties["networkRuleSet"] = {"defaultAction": default_action.value, "ipRules": []}
@@ -234,6 +248,7 @@ def update(
     default_action: DefaultActionOption = None,
     data_endpoint_enabled: DataEndpointOption = None,
     allow_trusted_services: TrustedOption = None,
+    allow_exports: ExportsOption = None,
     output: OutputOption = OutputFormat.TABLE,
     data_dir: DataDirOption = None,
     server: ServerOption = None,
@@ -244,7 +259,7 @@ def update(
         path = registry_path(client, resource_group, name)
         properties = _properties(
             admin_enabled, anonymous_pull_enabled, role_assignment_mode, public_network_enabled,
-            data_endpoint_enabled, allow_trusted_services,
+            data_endpoint_enabled, allow_trusted_services, allow_exports,
         )  # fmt: skip
         if default_action is not None:  # a PATCH replaces the rule set: keep its IP rules
             current = client.arm("GET", path).get("properties", {}).get("networkRuleSet") or {}

@@ -19,7 +19,7 @@ from cerulean.access.scopemaps import SKU_LIMITS
 from cerulean.arm.errors import ResourceConflictError
 from cerulean.arm.models import RegistryResource
 from cerulean.auth.models import ADMIN_PASSWORD_NAMES
-from cerulean.management import registry_settings
+from cerulean.management import registry_policies, registry_settings
 from cerulean.management.errors import BadRequestError, ConflictError, NotFoundError
 from cerulean.management.explanations import AccessExplanation, NetworkQuestion, explain_network_access
 from cerulean.management.gate import same
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from cerulean.core.clock import Clock
     from cerulean.management.gate import Caller, Gate
     from cerulean.management.identities import Identities
+    from cerulean.management.registry_policies import PolicyChanges
     from cerulean.network import PrivateEndpointStore
 
 __all__ = [
@@ -87,6 +88,7 @@ class RegistryChanges:
     bypass_for_tasks: bool | None = None
     data_endpoint_enabled: bool | None = None
     identity: IdentityChange | None = None
+    policies: PolicyChanges | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,8 +250,11 @@ class Registries:
             updates["ip_rules"] = registry_settings.ip_rules(c.ip_rules)
         if c.identity is not None:
             updates.update(await self._identity(registry, c.identity))
+        if c.policies is not None:
+            updates["policies"] = registry_policies.apply(registry.policies, c.policies, self._clock.now())
         result = dataclasses.replace(registry, **updates)  # type: ignore[arg-type]
         registry_settings.check_sku(result)
+        registry_policies.check(result)
         return result
 
     async def _identity(self, registry: RegistryResource, change: IdentityChange) -> dict[str, object]:

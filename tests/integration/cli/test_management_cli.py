@@ -438,6 +438,42 @@ def test_registry_create_update_delete(cli: Cli) -> None:
     cli.fails("acr", "show", "-n", name, code="ResourceNotFound")
 
 
+def test_registry_policies_through_acr_update_and_acr_config(cli: Cli) -> None:
+    name = f"clipol{uuid.uuid4().hex[:8]}"
+    cli.json("acr", "create", "-n", name, "--sku", "Standard")
+    message = cli.fails(
+        "acr", "config", "retention", "update", "-r", name, "--status", "enabled", "--days", "30",
+        "--type", "UntaggedManifests", code="FeatureNotSupportedForSku",
+    )  # fmt: skip
+    assert "'Standard'" in message
+    cli.json("acr", "update", "-n", name, "--sku", "Premium")
+    retention = cli.json(
+        "acr", "config", "retention", "update", "-r", name, "--status", "enabled", "--days", "30",
+        "--type", "UntaggedManifests",
+    )  # fmt: skip
+    assert (retention["days"], retention["status"]) == (30, "enabled")
+    assert cli.json("acr", "config", "retention", "update", "-r", name, "--days", "3", "--type",
+                    "UntaggedManifests")["status"] == "enabled"  # fmt: skip
+    cli.fails("acr", "config", "retention", "update", "-r", name, "--days", "400", "--type",
+              "UntaggedManifests", code="InvalidRequestContent")  # fmt: skip
+    trust = cli.json("acr", "config", "content-trust", "update", "-r", name, "--status", "enabled")
+    assert (trust["type"], trust["status"]) == ("Notary", "enabled")
+    assert cli.json("acr", "config", "content-trust", "show", "-r", name) == trust
+    cli.fails("acr", "update", "-n", name, "--allow-exports", "false", code="InvalidRequestContent")
+    updated = cli.json(
+        "acr", "update", "-n", name, "--allow-exports", "false", "--public-network-enabled", "false"
+    )
+    policies = updated["properties"]["policies"]
+    assert policies["exportPolicy"]["status"] == "disabled"
+    assert (policies["retentionPolicy"]["days"], policies["trustPolicy"]["status"]) == (3, "enabled")
+    assert "3" in cli.ok("acr", "config", "retention", "show", "-r", name)  # the table
+    soft_delete = cli.json("acr", "config", "soft-delete", "update", "-r", name, "--days", "14")
+    assert (soft_delete["retentionDays"], soft_delete["status"]) == (14, "disabled")
+    cli.fails("acr", "config", "soft-delete", "update", "-r", name, "--status", "enabled",
+              code="InvalidRequestContent")  # retention is on  # fmt: skip
+    cli.ok("acr", "delete", "-n", name, "--yes")
+
+
 def test_identity_create_holds_a_role(cli: Cli, pushed: dict[str, str]) -> None:
     created = cli.json("identity", "create", "-n", "cli-identity")
     assert isinstance(created, dict)

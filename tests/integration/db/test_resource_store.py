@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from cerulean.arm import (
+    RegistryPolicies,
     RegistryResource,
     ResourceConflictError,
     ResourceGroup,
@@ -156,6 +157,26 @@ async def test_registry_settings_round_trip(resources: SqlResourceStore) -> None
     await resources.add_registry(stored)
     assert await resources.list_registries() == [stored]
     changed = dataclasses.replace(stored, ip_rules=(), network_default_action="Allow", tags=())
+    await resources.update_registry(changed)
+    assert await resources.list_registries() == [changed]
+
+
+async def test_registry_policies_round_trip(resources: SqlResourceStore) -> None:
+    subscription = Subscription(new_id(), TENANT.id, "Main", T0)
+    await resources.add_subscription(subscription)
+    await resources.add_resource_group(ResourceGroup(subscription.id, "rg", "local", T0))
+    stored = registry(subscription.id, "alpha")
+    await resources.add_registry(stored)
+    assert (await resources.list_registries())[0].policies == RegistryPolicies()  # ACR's defaults
+    later = T0 + dt.timedelta(hours=1)
+    changed = dataclasses.replace(
+        stored,
+        policies=RegistryPolicies(
+            quarantine_enabled=True, trust_enabled=True, retention_enabled=True, retention_days=30,
+            retention_updated_at=later, export_enabled=False, soft_delete_enabled=True, soft_delete_days=90,
+            soft_delete_updated_at=later,
+        ),
+    )  # fmt: skip
     await resources.update_registry(changed)
     assert await resources.list_registries() == [changed]
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, func, insert, or_, select, update
 
 from cerulean.arm.models import (
+    RegistryPolicies,
     RegistryResource,
     ResourceGroup,
     StoredRoleAssignment,
@@ -262,7 +263,36 @@ def _registry_settings(r: RegistryResource) -> dict[str, Any]:
         "data_endpoint_enabled": r.data_endpoint_enabled,
         "system_identity_id": r.system_identity_id,
         "user_assigned_identities": json.dumps(list(r.user_assigned_identities)),
+        **_policy_columns(r.policies),
     }
+
+
+def _policy_columns(p: RegistryPolicies) -> dict[str, Any]:
+    return {
+        "quarantine_enabled": p.quarantine_enabled,
+        "trust_enabled": p.trust_enabled,
+        "retention_enabled": p.retention_enabled,
+        "retention_days": p.retention_days,
+        "retention_updated_at": p.retention_updated_at,
+        "export_enabled": p.export_enabled,
+        "soft_delete_enabled": p.soft_delete_enabled,
+        "soft_delete_days": p.soft_delete_days,
+        "soft_delete_updated_at": p.soft_delete_updated_at,
+    }
+
+
+def _policies_of(r: Row[Any]) -> RegistryPolicies:
+    return RegistryPolicies(
+        quarantine_enabled=bool(r.quarantine_enabled),
+        trust_enabled=bool(r.trust_enabled),
+        retention_enabled=bool(r.retention_enabled),
+        retention_days=int(r.retention_days),
+        retention_updated_at=r.retention_updated_at,
+        export_enabled=bool(r.export_enabled),
+        soft_delete_enabled=bool(r.soft_delete_enabled),
+        soft_delete_days=int(r.soft_delete_days),
+        soft_delete_updated_at=r.soft_delete_updated_at,
+    )
 
 
 def _registry_of(r: Row[Any]) -> RegistryResource:
@@ -287,4 +317,5 @@ def _registry_of(r: Row[Any]) -> RegistryResource:
         data_endpoint_enabled=bool(r.data_endpoint_enabled),
         system_identity_id=r.system_identity_id,
         user_assigned_identities=tuple(json.loads(r.user_assigned_identities or "[]")),
+        policies=_policies_of(r),
     )

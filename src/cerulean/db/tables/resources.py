@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, ForeignKeyConstraint, String, Text, false, true
+from sqlalchemy import Boolean, ForeignKey, ForeignKeyConstraint, Integer, String, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cerulean.db.tables.base import Base, UTCDateTime
@@ -71,6 +71,16 @@ class RegistryResourceRow(Base):
     data_endpoint_enabled: Mapped[bool] = mapped_column(Boolean(), server_default=false())
     system_identity_id: Mapped[str | None] = mapped_column(String(36))
     user_assigned_identities: Mapped[str] = mapped_column(Text(), server_default="[]")  # JSON list of ids
+    # properties.policies (stored and served, not enforced yet); a NULL time: unchanged since creation.
+    quarantine_enabled: Mapped[bool] = mapped_column(Boolean(), server_default=false())
+    trust_enabled: Mapped[bool] = mapped_column(Boolean(), server_default=false())
+    retention_enabled: Mapped[bool] = mapped_column(Boolean(), server_default=false())
+    retention_days: Mapped[int] = mapped_column(Integer(), server_default="7")
+    retention_updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    export_enabled: Mapped[bool] = mapped_column(Boolean(), server_default=true())
+    soft_delete_enabled: Mapped[bool] = mapped_column(Boolean(), server_default=false())
+    soft_delete_days: Mapped[int] = mapped_column(Integer(), server_default="7")
+    soft_delete_updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
 __all__ = [
     "ExplainAccessBody",
@@ -52,10 +52,27 @@ class _Status(_Body):
     status: StrictStr | None = None
 
 
+class _TrustPolicy(_Status):
+    type: StrictStr | None = None
+
+
+class _RetentionPolicy(_Status):
+    days: StrictInt | None = None  # `lastUpdatedTime` is read-only: ignored when sent back
+
+
+class _SoftDeletePolicy(_Status):
+    retention_days: StrictInt | None = Field(None, alias="retentionDays")
+
+
 class _Policies(_Body):
+    quarantine_policy: _Status | None = Field(None, alias="quarantinePolicy")
+    trust_policy: _TrustPolicy | None = Field(None, alias="trustPolicy")
+    retention_policy: _RetentionPolicy | None = Field(None, alias="retentionPolicy")
+    export_policy: _Status | None = Field(None, alias="exportPolicy")
     azure_ad_authentication_as_arm_policy: _Status | None = Field(
         None, alias="azureADAuthenticationAsArmPolicy"
     )
+    soft_delete_policy: _SoftDeletePolicy | None = Field(None, alias="softDeletePolicy")  # preview
 
 
 class _IpRule(_Body):

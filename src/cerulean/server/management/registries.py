@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, Response
 
 from cerulean.management import BadRequestError, ResourceManager
 from cerulean.management.registries import IdentityChange, RegistryChanges
+from cerulean.management.registry_policies import PolicyChanges
 from cerulean.management.tokens import TokenChanges
 from cerulean.server.management.bodies import (
     ExplainAccessBody,
@@ -98,6 +99,32 @@ def _identity(body: RegistryBody) -> IdentityChange | None:
     return IdentityChange(system_assigned="systemassigned" in kinds, user_assigned=user)
 
 
+def _policies(props: RegistryProperties) -> PolicyChanges | None:
+    """`properties.policies` merged per policy, as ARM's PATCH does (a policy not given is kept)."""
+    given = props.policies
+    if given is None:
+        return None
+    target = "properties.policies"
+    quarantine, trust, retention = given.quarantine_policy, given.trust_policy, given.retention_policy
+    export, soft_delete = given.export_policy, given.soft_delete_policy
+    return PolicyChanges(
+        quarantine_enabled=_status(
+            quarantine.status if quarantine else None, f"{target}.quarantinePolicy.status"
+        ),
+        trust_enabled=_status(trust.status if trust else None, f"{target}.trustPolicy.status"),
+        trust_type=trust.type if trust else None,
+        retention_enabled=_status(
+            retention.status if retention else None, f"{target}.retentionPolicy.status"
+        ),
+        retention_days=retention.days if retention else None,
+        export_enabled=_status(export.status if export else None, f"{target}.exportPolicy.status"),
+        soft_delete_enabled=_status(
+            soft_delete.status if soft_delete else None, f"{target}.softDeletePolicy.status"
+        ),
+        soft_delete_days=soft_delete.retention_days if soft_delete else None,
+    )
+
+
 def _changes(body: RegistryBody) -> RegistryChanges:
     props = body.properties or RegistryProperties()
     arm_policy = props.policies.azure_ad_authentication_as_arm_policy if props.policies else None
@@ -126,6 +153,7 @@ def _changes(body: RegistryBody) -> RegistryChanges:
         bypass_for_tasks=props.network_rule_bypass_allowed_for_tasks,
         data_endpoint_enabled=props.data_endpoint_enabled,
         identity=_identity(body),
+        policies=_policies(props),
     )
 
 

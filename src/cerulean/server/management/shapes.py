@@ -71,6 +71,27 @@ def _registry_identity(
     return block
 
 
+def _policies_json(registry: RegistryResource) -> dict[str, Any]:
+    """`properties.policies`; softDeletePolicy is preview-only in the spec, but ACR returns it anyway."""
+    p = registry.policies
+    return {
+        "quarantinePolicy": {"status": _status(p.quarantine_enabled)},
+        "trustPolicy": {"type": "Notary", "status": _status(p.trust_enabled)},
+        "retentionPolicy": {
+            "days": p.retention_days,
+            "lastUpdatedTime": time_json(p.retention_updated_at or registry.created_at),
+            "status": _status(p.retention_enabled),
+        },
+        "exportPolicy": {"status": _status(p.export_enabled)},
+        "azureADAuthenticationAsArmPolicy": {"status": _status(registry.arm_audience_enabled)},
+        "softDeletePolicy": {
+            "retentionDays": p.soft_delete_days,
+            "lastUpdatedTime": time_json(p.soft_delete_updated_at or registry.created_at),
+            "status": _status(p.soft_delete_enabled),
+        },
+    }
+
+
 def registry_json(
     registry: RegistryResource, tenant_id: str = "", attached: dict[str, ManagedIdentity] | None = None
 ) -> dict[str, Any]:
@@ -91,13 +112,7 @@ def registry_json(
                 "defaultAction": registry.network_default_action,
                 "ipRules": [{"action": "Allow", "value": v} for v in registry.ip_rules],
             },
-            "policies": {
-                "quarantinePolicy": {"status": "disabled"},
-                "trustPolicy": {"type": "Notary", "status": "disabled"},
-                "retentionPolicy": {"days": 7, "status": "disabled"},
-                "exportPolicy": {"status": "enabled"},
-                "azureADAuthenticationAsArmPolicy": {"status": _status(registry.arm_audience_enabled)},
-            },
+            "policies": _policies_json(registry),
             "encryption": {"status": "disabled"},
             "dataEndpointEnabled": registry.data_endpoint_enabled,
             "dataEndpointHostNames": [],
