@@ -39,10 +39,12 @@ def caller_info(request: Request) -> CallerInfo:
     caller: CallerInfo | None = state.get("caller")
     if caller is None:
         client = scope.get("client")
-        agent = next((value for name, value in scope["headers"] if name == b"user-agent"), b"")
-        caller = CallerInfo(
-            client[0] if client else "", agent.decode("latin-1")[:512], state.get("correlation_id", "")
-        )
+        agent = ""
+        for name, value in scope["headers"]:
+            if name == b"user-agent":
+                agent = value.decode("latin-1")[:512]
+                break
+        caller = CallerInfo(client[0] if client else "", agent, state.get("correlation_id", ""))
         state["caller"] = caller
     return caller
 

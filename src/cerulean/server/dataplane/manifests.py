@@ -28,6 +28,7 @@ class _ManifestResponse(Response):
         self.background = None
         self.body = record.payload if with_body else b""
         self.raw_headers = list(_encoded_headers(record.digest, record.media_type, record.size))
+        self.audited = (str(record.digest), record.media_type[:256], record.size)  # for the audit record
 
 
 @functools.lru_cache(maxsize=4096)
