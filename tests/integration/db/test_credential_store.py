@@ -102,3 +102,16 @@ async def test_audit_log_keeps_every_record_of_a_large_batch_in_order(database: 
     assert [e.correlation_id for e in await log.audit_events(AuditQuery(identity=identity, since=since))] == [
         "c1299"
     ]
+
+
+async def test_audit_log_keeps_text_exactly(database: Database) -> None:
+    """Quotes, backslashes, control characters and characters outside the BMP come back unchanged."""
+    log = SqlAuditLog(database)
+    identity = f"text-{id(log)}"
+    awkward = 'he said "hi" \\ back\\slash\nnew line\ttab \x7f caf\u00e9 \U0001f600 \u2028 {"json": [1]}'
+    event = AuditEvent(
+        AUDIT_VERSION, T0, AuditCategory.LOGIN, "Login", "r.example", identity, "User", "t", "::1", awkward,
+        "c", "Failed", "401", reason=awkward, repository="a/b", tag="v1.0", size=2**40,
+    )  # fmt: skip
+    await log.record_audit_events([event])
+    assert await log.audit_events(AuditQuery(identity=identity)) == [event]
