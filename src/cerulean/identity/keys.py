@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
@@ -44,6 +45,7 @@ _NONCE_BYTES: Final = 12
 _RSA_BITS: Final = 2048
 # How long a key stays published after another replaced it: the longest a token it signed lives, and a day.
 RETIRED_KEY_LIFETIME: Final = REFRESH_TOKEN_LIFETIME + dt.timedelta(days=1)
+_UNKNOWN_KID_RELOAD_SECONDS: Final = 1.0
 
 
 class KeyEncryptionKey:
@@ -121,6 +123,7 @@ class KeyRing:
         self._keys: list[SigningKey] = []
         self.algorithm: SigningAlgorithm = algorithm
         self._retired_key_lifetime = retired_key_lifetime
+        self._unknown_reloaded_at = -_UNKNOWN_KID_RELOAD_SECONDS
 
     async def load(self) -> None:
         """Load every published key; create the first one on an empty store.
@@ -142,8 +145,13 @@ class KeyRing:
         )
         return SigningKey(stored.kid, key, stored.retire_at)
 
-    async def rotate(self, keep_previous_for: dt.timedelta) -> str:
-        """Make a new key the signing key; the old one stays published for `keep_previous_for`."""
+    async def rotate(self, keep_previous_for: dt.timedelta | None = None) -> str:
+        """Make a new key the signing key; the old one stays published for `keep_previous_for`.
+
+        Without it, for the ring's retired-key lifetime.
+        """
+        if keep_previous_for is None:
+            keep_previous_for = self._retired_key_lifetime
         now = self._clock.now()
         kid = uuid.uuid4().hex
         private = (
@@ -198,6 +206,15 @@ class KeyRing:
             self._keys = [self._unseal(key) for key in stored]
 
     async def refresh_if_unknown(self, kid: str) -> None:
-        """Reload when a token names a key this node has not seen yet."""
-        if all(key.kid != kid for key in self._keys):
-            await self.reload()
+        """Reload when a token names a key this node has not seen yet, at most once per second.
+
+        The kid comes from an unverified token: without the limit, anyone could make every request
+        cost a database read and the unsealing of every key by sending made-up kids.
+        """
+        if any(key.kid == kid for key in self._keys):
+            return
+        now = time.monotonic()
+        if now - self._unknown_reloaded_at < _UNKNOWN_KID_RELOAD_SECONDS:
+            return
+        self._unknown_reloaded_at = now
+        await self.reload()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 import json
@@ -7,6 +8,7 @@ import json
 import pytest
 
 from cerulean.core.clock import FixedClock
+from cerulean.identity.interfaces import StoredSigningKey
 from cerulean.identity.keys import RETIRED_KEY_LIFETIME, KeyEncryptionKey, KeyRing
 from cerulean.identity.tokens import Subject, TokenIssuer, TokenRejectedError, client_info
 from support.identity import unverified_claims
@@ -127,3 +129,31 @@ async def test_a_first_key_replaced_by_a_racing_node_stays_valid(clock: FixedClo
     assert await verifier.verify_access_token(access.value, REGISTRY)
     clock.advance(dt.timedelta(days=30))
     assert await verifier.verify_refresh_token(refresh.value, USER.client_id)
+
+
+class _CountingKeys(MemorySigningKeys):
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads = 0
+
+    async def signing_keys(self) -> list[StoredSigningKey]:
+        self.reads += 1
+        return await super().signing_keys()
+
+
+async def test_made_up_kids_reload_the_keys_at_most_once_a_second(clock: FixedClock) -> None:
+    store, kek = _CountingKeys(), KeyEncryptionKey(b"k" * 32)
+    ring, other = KeyRing(store, kek, clock), KeyRing(store, kek, clock)
+    await ring.load()
+    await ring.refresh_if_unknown(ring.signing_key.kid)  # a known kid never reads the store
+    reads = store.reads
+    for n in range(100):
+        await ring.refresh_if_unknown(f"made-up-{n}")
+    assert store.reads == reads + 1
+    # A key another node adds is still found: by the next unknown kid after the pause, or the periodic reload.
+    new_kid = await other.rotate(RETIRED_KEY_LIFETIME)
+    await ring.refresh_if_unknown(new_kid)
+    assert new_kid not in [key["kid"] for key in ring.jwks()["keys"]]  # within the second: not reloaded
+    await asyncio.sleep(1.05)
+    await ring.refresh_if_unknown(new_kid)
+    assert new_kid in [key["kid"] for key in ring.jwks()["keys"]]
