@@ -159,14 +159,7 @@ async def build_node(
         ca_bundle=ca_bundle,
         resource_manager=authority,
     )
-    registry_keys = KeyRing(
-        RegistrySigningKeyStore(database),
-        kek,
-        clock,
-        "ES256",
-        retired_key_lifetime=_REFRESH_TOKEN_LIFETIME + dt.timedelta(days=1),
-    )
-    await registry_keys.load()
+    registry_keys = await open_registry_keys(settings, database, clock, kek)
     credentials = SqlCredentialStore(database)
     audit = AuditRecorder(SqlAuditLog(database))
     policy = PolicyCache(
@@ -257,6 +250,21 @@ class Directory:
         """Release the database and the HTTP client."""
         await self.issuer_keys.close()
         await self.database.dispose()
+
+
+async def open_registry_keys(
+    settings: Settings, database: Database, clock: Clock | None = None, kek: KeyEncryptionKey | None = None
+) -> KeyRing:
+    """The ring of keys registry tokens are signed with (its first key created on an empty store)."""
+    ring = KeyRing(
+        RegistrySigningKeyStore(database),
+        kek or KeyEncryptionKey.load_or_create(settings.effective_key_encryption_key_file),
+        clock or SystemClock(),
+        "ES256",
+        retired_key_lifetime=_REFRESH_TOKEN_LIFETIME + dt.timedelta(days=1),  # the longest token's life
+    )
+    await ring.load()
+    return ring
 
 
 async def open_directory(settings: Settings, clock: Clock | None = None) -> Directory:

@@ -15,6 +15,7 @@ from cerulean.cli.audit import audit
 from cerulean.cli.directory import ad
 from cerulean.cli.directory_graph import group, user
 from cerulean.cli.identities import identity
+from cerulean.cli.registry_keys import registry_keys
 from cerulean.cli.role import role
 from cerulean.cli.service_principals import sp
 from cerulean.identity.errors import IdentityError
@@ -37,6 +38,7 @@ app.add_typer(acr, name="acr")
 app.add_typer(role, name="role")
 app.add_typer(identity, name="identity")
 app.add_typer(access, name="access")
+app.add_typer(registry_keys, name="registry-keys")
 
 
 @app.command()

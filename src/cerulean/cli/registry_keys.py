@@ -1,0 +1,81 @@
+"""`cerulean registry-keys`: the keys registry tokens (ACR refresh and access tokens) are signed with.
+
+An operator's command, run on a machine that reaches the database and holds the key-encryption key,
+like `cerulean ad keys-rotate` for the identity provider's keys. After `rotate`, nodes sign with the new
+key from their next key reload (within a minute) and accept it at once; tokens signed with the old key
+stay valid until the old key retires, a day after the longest-lived token it could have signed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from pydantic import ValidationError
+
+from cerulean.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    from cerulean.identity.keys import KeyRing
+
+__all__ = ["registry_keys"]
+
+registry_keys = typer.Typer(help="The keys registry tokens are signed with.", no_args_is_help=True)
+
+DataDir = Annotated[Path | None, typer.Option(help="Data directory [default: ./.cerulean]")]
+DatabaseUrl = Annotated[str | None, typer.Option(help="SQLAlchemy async URL")]
+
+
+def _settings(data_dir: Path | None, database_url: str | None) -> Settings:
+    try:
+        return load_settings(None, data_dir=data_dir, database_url=database_url)
+    except ValidationError as exc:
+        typer.echo(f"cerulean: invalid settings\n{exc}", err=True)
+        raise typer.Exit(2) from exc
+
+
+def _with_ring(settings: Settings, work: Callable[[KeyRing], Awaitable[dict[str, Any]]]) -> dict[str, Any]:
+    from cerulean.bootstrap import open_registry_keys  # noqa: PLC0415 - keeps `cerulean --help` fast
+    from cerulean.db import Database, migrate  # noqa: PLC0415 - as above
+
+    async def main() -> dict[str, Any]:
+        database = Database(settings.effective_database_url)
+        try:
+            await migrate(database)
+            ring = await open_registry_keys(settings, database)
+            return await work(ring)
+        finally:
+            await database.dispose()
+
+    return asyncio.run(main())
+
+
+def _published(ring: KeyRing) -> list[dict[str, Any]]:
+    keys = ring.published()
+    return [{"kid": key.kid, "signing": key.retire_at is None, "retireAt": key.retire_at} for key in keys]
+
+
+@registry_keys.command("rotate")
+def rotate(data_dir: DataDir = None, database_url: DatabaseUrl = None) -> None:
+    """Sign registry tokens with a new key; the old one verifies its tokens until they have expired."""
+
+    async def work(ring: KeyRing) -> dict[str, Any]:
+        kid = await ring.rotate()
+        return {"kid": kid, "published": _published(ring)}
+
+    typer.echo(json.dumps(_with_ring(_settings(data_dir, database_url), work), indent=2, default=str))
+
+
+@registry_keys.command("list")
+def list_keys(data_dir: DataDir = None, database_url: DatabaseUrl = None) -> None:
+    """The published keys: the signing one and those retiring (public facts only, never key material)."""
+
+    async def work(ring: KeyRing) -> dict[str, Any]:
+        return {"published": _published(ring)}
+
+    typer.echo(json.dumps(_with_ring(_settings(data_dir, database_url), work), indent=2, default=str))
