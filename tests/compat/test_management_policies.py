@@ -122,6 +122,7 @@ def test_premium_policies_are_refused_on_basic_and_standard(
     arm: Arm, client: ContainerRegistryManagementClient
 ) -> None:
     _create(client, "polstd01", "Standard")
+    _create(client, "polbasic02", "Basic")  # its own: the tests may run in any order, or apart
     for policies in (
         Policies(quarantine_policy=QuarantinePolicy(status="enabled")),
         Policies(trust_policy=TrustPolicy(status="enabled")),
@@ -132,7 +133,7 @@ def test_premium_policies_are_refused_on_basic_and_standard(
         assert refused.error.code == "FeatureNotSupportedForSku"
         assert "'Standard'" in refused.error.message
         assert refused.error.target.startswith("properties.policies.")
-    refused = _refused(client, "polbasic01", policies=Policies(trust_policy=TrustPolicy(status="enabled")))
+    refused = _refused(client, "polbasic02", policies=Policies(trust_policy=TrustPolicy(status="enabled")))
     assert "'Basic'" in refused.error.message
 
     # Disabled policies and the defaults as GET shows them are fine on any SKU; soft delete is on every SKU.
@@ -142,13 +143,13 @@ def test_premium_policies_are_refused_on_basic_and_standard(
     days = _update(client, "polstd01", policies=Policies(retention_policy=RetentionPolicy(days=14)))
     assert (days.policies.retention_policy.days, days.policies.retention_policy.status) == (14, "disabled")
     response = _patch(
-        arm, "polbasic01", {"policies": {"softDeletePolicy": {"retentionDays": 90, "status": "enabled"}}}
+        arm, "polbasic02", {"policies": {"softDeletePolicy": {"retentionDays": 90, "status": "enabled"}}}
     )
     assert response.status_code == 200, response.text
     soft_delete = response.json()["properties"]["policies"]["softDeletePolicy"]
     assert (soft_delete["retentionDays"], soft_delete["status"]) == (90, "enabled")
     assert (
-        _patch(arm, "polbasic01", {}).json()["properties"]["policies"]["softDeletePolicy"]["status"]
+        _patch(arm, "polbasic02", {}).json()["properties"]["policies"]["softDeletePolicy"]["status"]
         == "enabled"
     )
 

@@ -133,21 +133,7 @@ class PrivateEndpoints:
                 await self._store.put_private_endpoint_connection(updated)
                 self._gate.wrote()
             return False, found, updated
-        if endpoint_id is None:
-            raise BadRequestError(
-                "A new connection needs properties.privateEndpoint.id.",
-                target="properties.privateEndpoint.id",
-            )
-        if any(same(c.private_endpoint_id, endpoint_id) for c in connections):
-            raise ConflictError(
-                f"The private endpoint '{endpoint_id}' is already connected to registry '{found.name}'.",
-                code="PrivateEndpointConnectionExists",
-            )
-        if len(connections) >= MAX_CONNECTIONS:
-            raise BadRequestError(
-                f"The registry '{found.name}' has {MAX_CONNECTIONS} private endpoint connections, the limit.",
-                code="QuotaExceeded",
-            )
+        endpoint_id = _checked_new(found, endpoint_id, connections)
         if approver:
             state = requested or ConnectionStatus.APPROVED
             text = description if description is not None else _AUTO_APPROVED
@@ -214,6 +200,34 @@ class PrivateEndpoints:
         await self._store.delete_private_endpoint_connection(found.name, existing.name)
         self._gate.wrote()
         return existing
+
+
+def _checked_new(
+    registry: RegistryResource, endpoint_id: str | None, connections: list[PrivateEndpointConnection]
+) -> str:
+    """The new connection's endpoint; refused below Premium, without an endpoint, twice, past the quota."""
+    if Sku(registry.sku) is not Sku.PREMIUM:
+        raise BadRequestError(
+            f"Private endpoints are not supported for the SKU '{Sku(registry.sku)}'. Use the Premium SKU.",
+            code="FeatureNotSupportedForSku",
+            target="properties.privateEndpoint.id",
+        )
+    if endpoint_id is None:
+        raise BadRequestError(
+            "A new connection needs properties.privateEndpoint.id.",
+            target="properties.privateEndpoint.id",
+        )
+    if any(same(c.private_endpoint_id, endpoint_id) for c in connections):
+        raise ConflictError(
+            f"The private endpoint '{endpoint_id}' is already connected to registry '{registry.name}'.",
+            code="PrivateEndpointConnectionExists",
+        )
+    if len(connections) >= MAX_CONNECTIONS:
+        raise BadRequestError(
+            f"The registry '{registry.name}' has {MAX_CONNECTIONS} private endpoint connections, the limit.",
+            code="QuotaExceeded",
+        )
+    return endpoint_id
 
 
 def _named(

@@ -223,6 +223,7 @@ class Registries:
 
     async def _update(self, registry: RegistryResource, changes: RegistryChanges) -> RegistryResource:
         updated = await self._apply(registry, changes)
+        await self._check_private_endpoints(registry, updated)
         result = await self._administration.update(registry.name, **_differences(registry, updated))
         self._gate.wrote()
         return result
@@ -256,6 +257,18 @@ class Registries:
         registry_settings.check_sku(result)
         registry_policies.check(result)
         return result
+
+    async def _check_private_endpoints(self, before: RegistryResource, after: RegistryResource) -> None:
+        """Private endpoints are Premium's: no downgrade while the registry has any."""
+        if after.sku == before.sku or Sku(after.sku) is Sku.PREMIUM:
+            return
+        if await self._endpoints.private_endpoint_connections(before.name):
+            raise BadRequestError(
+                f"Private endpoints are not supported for the SKU '{Sku(after.sku)}'. "
+                "Delete the registry's private endpoint connections or keep the Premium SKU.",
+                code="FeatureNotSupportedForSku",
+                target="sku.name",
+            )
 
     async def _identity(self, registry: RegistryResource, change: IdentityChange) -> dict[str, object]:
         for resource_id in change.user_assigned:

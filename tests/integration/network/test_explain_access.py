@@ -336,4 +336,23 @@ def test_a_first_private_endpoint_enables_data_endpoints_and_is_counted(net: Net
         assert usage()["currentValue"] == 2
         assert owner.delete(f"{connections}/first").status_code == 200
         assert usage()["currentValue"] == 1
+        # Private endpoints are Premium's: no downgrade while one is connected, none below Premium.
+        owner.patch(net.registry_id, json={"properties": {"dataEndpointEnabled": False}}).raise_for_status()
+        downgrade = owner.patch(net.registry_id, json={"sku": {"name": "Standard"}})
+        assert downgrade.status_code == 400, downgrade.text
+        assert downgrade.json()["error"]["code"] == "FeatureNotSupportedForSku"
+        assert "'Standard'" in downgrade.json()["error"]["message"]
+        assert owner.get(net.registry_id).json()["sku"]["name"] == "Premium"
+        assert owner.delete(f"{connections}/second").status_code == 200
+        owner.patch(net.registry_id, json={"sku": {"name": "Standard"}}).raise_for_status()
+        try:
+            third = {"properties": {"privateEndpoint": {"id": net.endpoint_id("pe-c")}}}
+            refused = owner.put(f"{connections}/third", json=third)
+            assert refused.status_code == 400, refused.text
+            assert refused.json()["error"]["code"] == "FeatureNotSupportedForSku"
+            assert usage() == {
+                "name": "PrivateEndpointConnections", "limit": 0, "currentValue": 0, "unit": "Count"
+            }  # fmt: skip
+        finally:
+            owner.patch(net.registry_id, json={"sku": {"name": "Premium"}}).raise_for_status()
     set_network(net.server, data_endpoint_enabled=False)
