@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 
 import httpx
 import pytest
 
 from support.client import error_code, push_blob, unique_repository
 from support.oci import digest_of
+from support.server import RunningServer
 
 
 def start(client: httpx.Client, repository: str, **params: str) -> str:
@@ -206,6 +208,50 @@ def test_mount_that_cannot_be_done_starts_an_upload(client: httpx.Client) -> Non
     response = client.post(f"/v2/{target}/blobs/uploads/", params={"mount": digest})
     assert response.status_code == 202
     assert client.head(f"/v2/{target}/blobs/{digest}").status_code == 404
+
+
+def _challenged(response: httpx.Response) -> tuple[str, str, str | None]:
+    """Realm, scope and error of a 401's Bearer challenge."""
+    header = response.headers["WWW-Authenticate"]
+    realm = re.search(r'realm="([^"]+)"', header)
+    scope = re.search(r'scope="([^"]+)"', header)
+    error = re.search(r'error="([^"]+)"', header)
+    assert realm is not None, header
+    assert scope is not None, header
+    return realm.group(1), scope.group(1), error.group(1) if error else None
+
+
+def test_mount_challenge_names_the_source_repository_too(server: RunningServer) -> None:
+    # Clients that fetch one token for exactly the challenged scope and retry once (the OCI conformance
+    # suite's) could not mount when the challenge named only the target.
+    source, target = unique_repository(), unique_repository()
+    with httpx.Client(base_url=server.url, timeout=30, auth=server.auth) as basic:
+        digest = push_blob(basic, source, os.urandom(1000))
+    mount = {"mount": digest, "from": source}
+    with httpx.Client(base_url=server.url, timeout=30) as http:
+        refused = http.post(f"/v2/{target}/blobs/uploads/", params=mount)
+        assert refused.status_code == 401
+        realm, scope, _ = _challenged(refused)
+        assert scope == f"repository:{target}:pull,push repository:{source}:pull"
+        detail = refused.json()["errors"][0]["detail"]
+        assert [(d["Name"], d["Action"]) for d in detail] == [
+            (target, "pull"), (target, "push"), (source, "pull")
+        ]  # fmt: skip
+
+        def token(scope: str) -> str:
+            granted = http.get(realm, params={"service": server.host, "scope": scope}, auth=server.auth)
+            assert granted.status_code == 200, granted.text
+            return str(granted.json()["access_token"])
+
+        # A token for the target alone is told to ask for everything, not only the part it lacks.
+        partial = {"Authorization": f"Bearer {token(f'repository:{target}:pull,push')}"}
+        short = http.post(f"/v2/{target}/blobs/uploads/", params=mount, headers=partial)
+        assert short.status_code == 401
+        assert _challenged(short)[1:] == (scope, "insufficient_scope")
+        full = {"Authorization": f"Bearer {token(scope)}"}
+        mounted = http.post(f"/v2/{target}/blobs/uploads/", params=mount, headers=full)
+        assert mounted.status_code == 201, mounted.text
+        assert mounted.headers["Location"] == f"/v2/{target}/blobs/{digest}"
 
 
 def test_mount_with_invalid_source_name_is_400(client: httpx.Client) -> None:

@@ -7,10 +7,13 @@ request's bearer token (or Basic credentials) against them through `cerulean.aut
 everyone anonymously (a registry without authentication, for tests of the registry core).
 
 A token that is missing, invalid, or has no entry for the resource → 401 with a challenge for the
-needed scope (the client fetches a new token); an entry without the action → 403 ``DENIED``. The
-challenge's realm is the listener's own (a private endpoint's, for requests that arrived on one). A
-request the network rules refused but a trusted identity may still pass (`cerulean.server.bypass`) is
-refused with the firewall's 403 unless its credential names, and proves to be, a trusted identity.
+needed scopes (the client fetches a new token); an entry without the action → 403 ``DENIED``. The
+challenge names every scope the request needs, space-separated as Docker's token scopes are: a client
+that asks for exactly what it was challenged with (a mount's target and source) must get a token that
+covers the whole request, not one repository at a time. The challenge's realm is the listener's own
+(a private endpoint's, for requests that arrived on one). A request the network rules refused but a
+trusted identity may still pass (`cerulean.server.bypass`) is refused with the firewall's 403 unless its
+credential names, and proves to be, a trusted identity.
 """
 
 from __future__ import annotations
@@ -139,12 +142,18 @@ class TokenGate:
         self._auth = registry_auth
         self._realm = realm
 
-    def _challenge(self, realm: str, need: ScopeNeed | None, error: str | None) -> UnauthorizedError:
-        header = challenge(realm, self._auth.login_server, need.scope if need else None, error)
-        detail = None
-        if need is not None:
-            detail = [{"Type": need.resource_type, "Name": need.name, "Action": a} for a in need.challenge]
-        return UnauthorizedError(detail=detail, headers={"WWW-Authenticate": header})
+    def _header(self, realm: str, needs: tuple[ScopeNeed, ...], error: str | None) -> str:
+        scope = " ".join(dict.fromkeys(need.scope for need in needs))
+        return challenge(realm, self._auth.login_server, scope or None, error)
+
+    def _challenge(self, realm: str, needs: tuple[ScopeNeed, ...], error: str | None) -> UnauthorizedError:
+        detail = [
+            {"Type": need.resource_type, "Name": need.name, "Action": a}
+            for need in needs
+            for a in need.challenge
+        ]
+        header = self._header(realm, needs, error)
+        return UnauthorizedError(detail=detail or None, headers={"WWW-Authenticate": header})
 
     async def authorize(self, request: Request, needs: tuple[ScopeNeed, ...]) -> Principal:
         """The caller, if its credentials meet every need."""
@@ -157,9 +166,8 @@ class TokenGate:
                 return remembered.principal
         listener = state.get("listener")
         realm = self._realm if listener is None else listener.realm
-        first = needs[0] if needs else None
         if not header:
-            raise self._challenge(realm, first, None)
+            raise self._challenge(realm, needs, None)
         try:
             verdict = await self._auth.check_request(
                 header, needs, caller_info(request), admission_for(state)
@@ -169,15 +177,14 @@ class TokenGate:
             raise DeniedError(error.message) from None
         except AuthError as error:
             state["auth_refusal"] = error.reason
-            raise self._challenge(realm, first, "invalid_token") from None
+            raise self._challenge(realm, needs, "invalid_token") from None
         state["principal"] = verdict.principal
         if verdict.missing is not None:
-            need = needs[needs.index(verdict.missing)]
-            raise self._challenge(realm, need, "insufficient_scope")
+            raise self._challenge(realm, needs, "insufficient_scope")
         if verdict.denied is not None:
             need = needs[needs.index(verdict.denied)]
             detail = [{"Type": need.resource_type, "Name": need.name, "Action": a} for a in need.challenge]
             # The challenge tells a client that reuses one token across operations (oras) what to ask for.
-            header = challenge(realm, self._auth.login_server, need.scope, "insufficient_scope")
+            header = self._header(realm, needs, "insufficient_scope")
             raise DeniedError(detail=detail, headers={"WWW-Authenticate": header})
         return verdict.principal
