@@ -55,7 +55,7 @@ __all__ = ["CallerInfo", "RegistryAuth", "ScopeNeed", "Verdict"]
 
 _DEPRECATED_GRANTS: Final = frozenset({"access_token_refresh_token", "refresh_token"})
 _MAX_FIELD: Final = 16 * 1024
-_REMEMBERED_LIMIT: Final = 100_000
+_REMEMBERED_LIMIT: Final = 10_000  # about 15 MiB of headers at most; a miss only costs the full check
 
 
 class CallerInfo(NamedTuple):
