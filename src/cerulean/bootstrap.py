@@ -79,6 +79,8 @@ class Node:
     registry_auth: RegistryAuth
     registry_keys: KeyRing
     audit: AuditRecorder
+    audit_log: SqlAuditLog
+    identity_state: SqlDirectoryStore  # sign-ins and device codes
     clock: Clock
     bootstrap_record: dict[str, str] | None
     issuer_keys: HttpIssuerKeys
@@ -101,15 +103,31 @@ class Node:
                 _log.exception("signing key reload failed")
 
     async def _janitor(self) -> None:
-        expiry = dt.timedelta(hours=self.settings.upload_expiry_hours)
         while True:
             try:
-                purged = await self.registry.uploads.purge_expired(self.clock.now() - expiry)
-                if purged:
-                    _log.info("expired uploads purged", count=purged)
+                await self.housekeeping()
             except Exception:  # noqa: BLE001 - housekeeping must outlive any one failure
                 _log.exception("janitor failed")
             await asyncio.sleep(_JANITOR_PERIOD)
+
+    async def housekeeping(self) -> dict[str, int]:
+        """Purge expired uploads and device codes, and log records past the retention period."""
+        now = self.clock.now()
+        purged = {
+            "uploads": await self.registry.uploads.purge_expired(
+                now - dt.timedelta(hours=self.settings.upload_expiry_hours)
+            ),
+            # A day after expiry: until then a poll still hears `expired_token`, not an unknown code.
+            "device codes": await self.identity_state.purge_device_codes(now - dt.timedelta(days=1)),
+        }
+        if days := self.settings.log_retention_days:
+            cutoff = now - dt.timedelta(days=days)
+            purged["audit records"] = await self.audit_log.purge_audit_events(cutoff)
+            purged["sign-in records"] = await self.identity_state.purge_sign_ins(cutoff)
+        for what, count in purged.items():
+            if count:
+                _log.info("purged", what=what, count=count)
+        return purged
 
     async def close(self) -> None:
         """Stop background work and release the database."""
@@ -161,7 +179,8 @@ async def build_node(
     )
     registry_keys = await open_registry_keys(settings, database, clock, kek)
     credentials = SqlCredentialStore(database)
-    audit = AuditRecorder(SqlAuditLog(database))
+    audit_log = SqlAuditLog(database)
+    audit = AuditRecorder(audit_log)
     policy = PolicyCache(
         resources, credentials, SqlDirectoryStore(database), ttl=settings.policy_cache_seconds
     )
@@ -231,6 +250,8 @@ async def build_node(
         registry_auth=registry_auth,
         registry_keys=registry_keys,
         audit=audit,
+        audit_log=audit_log,
+        identity_state=SqlDirectoryStore(database),
         clock=clock,
         bootstrap_record=record,
         issuer_keys=issuer_keys,

@@ -162,6 +162,9 @@ class Settings(BaseSettings):
     cache_ttl_seconds: float = Field(1.0, ge=0, le=300)
     max_manifest_bytes: int = Field(4 << 20, ge=64 << 10, le=64 << 20)
     upload_expiry_hours: float = Field(24.0, gt=0)
+    log_retention_days: int = Field(
+        90, ge=0, le=3650, description="days audit and sign-in records are kept; 0 keeps them forever"
+    )
     environment: Literal["development", "production"] = "development"
     registry_name: str = Field(
         "cerulean", pattern=r"^[A-Za-z0-9]{5,50}$", description="the registry created on first start"

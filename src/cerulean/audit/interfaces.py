@@ -35,3 +35,7 @@ class AuditLog(Protocol):
     async def audit_events(self, query: AuditQuery) -> list[AuditEvent]:
         """Matching records, newest first."""
         ...
+
+    async def purge_audit_events(self, before: dt.datetime) -> int:
+        """Delete the records older than `before` (the retention period); how many went."""
+        ...

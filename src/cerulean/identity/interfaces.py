@@ -245,6 +245,10 @@ class DeviceCodeStore(Protocol):
         """A device code, in whatever state, by the code the user types (callers check the state)."""
         ...
 
+    async def purge_device_codes(self, expired_before: dt.datetime) -> int:
+        """Delete the device codes that expired before `expired_before`; how many went."""
+        ...
+
     async def set_device_code_status(
         self,
         device_code_hash: str,
@@ -272,6 +276,10 @@ class SignInLog(Protocol):
         self, *, tenant_id: str | None = None, since: dt.datetime | None = None, limit: int = 1000
     ) -> list[SignIn]:
         """The most recent attempts (of one tenant, if given), newest first."""
+        ...
+
+    async def purge_sign_ins(self, before: dt.datetime) -> int:
+        """Delete the attempts older than `before` (the retention period); how many went."""
         ...
 
 

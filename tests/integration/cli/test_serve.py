@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import signal
 import ssl
 import subprocess
 import sys
+import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 import pytest
 
+from cerulean.audit import AUDIT_VERSION, AuditCategory, AuditEvent, AuditQuery
+from cerulean.db import Database, SqlAuditLog
 from support.server import start_server
+
+T = TypeVar("T")
 
 
 def test_tls_auto_serves_https_trusted_by_the_generated_ca(tmp_path: Path) -> None:
@@ -71,3 +80,51 @@ def test_invalid_settings_exit_with_a_message(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "listen" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _with_database(url: str, work: Callable[[Database], Awaitable[T]]) -> T:
+    async def run() -> T:
+        database = Database(url)
+        try:
+            return await work(database)
+        finally:
+            await database.dispose()
+
+    return asyncio.run(run())
+
+
+def test_records_past_the_retention_period_are_purged_at_start(tmp_path: Path) -> None:
+    """CERULEAN_LOG_RETENTION_DAYS (`log_retention_days`): the janitor's first round runs at start."""
+    first = start_server(tmp_path)
+    first.stop()
+    now = dt.datetime.now(dt.UTC)
+
+    def event(days_ago: int) -> AuditEvent:
+        return AuditEvent(
+            AUDIT_VERSION, now - dt.timedelta(days=days_ago), AuditCategory.REPOSITORY, "Pull", "r",
+            "retention", "User", "t", "127.0.0.1", "ua", f"{days_ago} days ago", "Succeeded", "200",
+        )  # fmt: skip
+
+    async def seed(database: Database) -> None:
+        await SqlAuditLog(database).record_audit_events([event(45), event(10)])
+
+    async def kept(database: Database) -> list[str]:
+        events = await SqlAuditLog(database).audit_events(AuditQuery(identity="retention"))
+        return sorted(e.correlation_id for e in events)
+
+    _with_database(first.database_url, seed)
+    again = start_server(tmp_path, env={"CERULEAN_LOG_RETENTION_DAYS": "30"})
+    try:
+        deadline = time.monotonic() + 20
+        while (left := _with_database(again.database_url, kept)) != ["10 days ago"]:
+            assert time.monotonic() < deadline, left
+            time.sleep(0.2)
+    finally:
+        again.stop()
+    forever = start_server(tmp_path, env={"CERULEAN_LOG_RETENTION_DAYS": "0"})
+    try:
+        _with_database(forever.database_url, seed)
+        time.sleep(1)
+        assert _with_database(forever.database_url, kept) == ["10 days ago", "10 days ago", "45 days ago"]
+    finally:
+        forever.stop()

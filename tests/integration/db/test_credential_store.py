@@ -115,3 +115,19 @@ async def test_audit_log_keeps_text_exactly(database: Database) -> None:
     )  # fmt: skip
     await log.record_audit_events([event])
     assert await log.audit_events(AuditQuery(identity=identity)) == [event]
+
+
+async def test_audit_records_past_the_retention_period_are_purged(database: Database) -> None:
+    log = SqlAuditLog(database)
+    identity = f"retention-{id(log)}"
+
+    def event(days_ago: int, n: int) -> AuditEvent:
+        return AuditEvent(
+            AUDIT_VERSION, T0 - dt.timedelta(days=days_ago), AuditCategory.REPOSITORY, "Pull", "r.example",
+            identity, "User", "t", "127.0.0.1", "ua", f"c{days_ago}-{n}", "Succeeded", "200",
+        )  # fmt: skip
+
+    await log.record_audit_events([event(400, n) for n in range(5)] + [event(30, n) for n in range(3)])
+    assert await log.purge_audit_events(T0 - dt.timedelta(days=90)) == 5
+    kept = await log.audit_events(AuditQuery(identity=identity))
+    assert sorted(e.correlation_id for e in kept) == ["c30-0", "c30-1", "c30-2"]

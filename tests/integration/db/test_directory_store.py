@@ -448,3 +448,31 @@ async def test_a_user_code_in_use_is_a_conflict(store: SqlDirectoryStore) -> Non
     with pytest.raises(DirectoryConflictError, match="user code"):
         await store.add_device_code(clash)
     assert await store.device_code("0" * 64) is None
+
+
+# -- retention --------------------------------------------------------------------------------------------
+
+
+async def test_old_sign_ins_are_purged_a_chunk_at_a_time(store: SqlDirectoryStore) -> None:
+    long_ago = [
+        dataclasses.replace(sign_in(i), time=T0 - dt.timedelta(days=400, seconds=i)) for i in range(20_001)
+    ]
+    recent = [dataclasses.replace(sign_in(i), time=T0 - dt.timedelta(days=200)) for i in range(2)]
+    await store.record_sign_ins(long_ago + recent)
+    assert await store.purge_sign_ins(T0 - dt.timedelta(days=300)) == 20_001  # three chunks of 10,000
+    kept = await store.sign_ins(since=T0 - dt.timedelta(days=500), limit=50_000)
+    assert [s.time for s in kept if s.time < T0 - dt.timedelta(days=100)] == [recent[1].time, recent[0].time]
+    assert await store.purge_sign_ins(T0 - dt.timedelta(days=300)) == 0
+
+
+async def test_expired_device_codes_are_purged_and_their_user_codes_free(store: SqlDirectoryStore) -> None:
+    old = dataclasses.replace(
+        device_code("OLDC-0DE1"), created_at=T0 - dt.timedelta(days=3), expires_at=T0 - dt.timedelta(days=2)
+    )
+    live = device_code("LIVE-C0DE")
+    await store.add_device_code(old)
+    await store.add_device_code(live)
+    assert await store.purge_device_codes(T0 - dt.timedelta(days=1)) == 1
+    assert await store.device_code_by_user_code("OLDC-0DE1") is None
+    assert await store.device_code_by_user_code("LIVE-C0DE") == live
+    await store.add_device_code(dataclasses.replace(device_code("OLDC-0DE1"), device_code_hash="other"))

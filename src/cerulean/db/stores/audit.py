@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from cerulean.audit.models import AuditCategory, AuditEvent
 from cerulean.db.stores.base import StoreBase
+from cerulean.db.stores.retention import delete_before
 from cerulean.db.tables import AuditEventRow
 
 if TYPE_CHECKING:
@@ -84,6 +85,10 @@ class SqlAuditLog(StoreBase):
             return
         async with self._db.write() as conn:  # asyncpg runs on the event loop: no thread to convoy with
             await conn.exec_driver_sql(_POSTGRES_INSERT, [_row(event) for event in events])
+
+    async def purge_audit_events(self, before: dt.datetime) -> int:
+        """Delete the records older than `before`; how many went."""
+        return await delete_before(self._db, _TABLE, _TABLE.c.time, before)
 
     async def audit_events(self, query: AuditQuery) -> list[AuditEvent]:
         """Matching records, newest first."""

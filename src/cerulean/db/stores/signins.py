@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from cerulean.db.stores.base import StoreBase
+from cerulean.db.stores.retention import delete_before
 from cerulean.db.tables import DeviceCodeRow, SigningKeyRow, SignInRow
 from cerulean.identity.errors import DirectoryConflictError
 from cerulean.identity.interfaces import StoredSigningKey
@@ -15,6 +16,8 @@ from cerulean.identity.models import DeviceCode, DeviceCodeStatus, SignIn
 
 if TYPE_CHECKING:
     import datetime as dt
+
+    from sqlalchemy import Table
 
 __all__ = ["IdentityStateStore", "RegistrySigningKeyStore", "SigningKeyRows"]
 
@@ -129,6 +132,17 @@ class IdentityStateStore(SigningKeyRows):
         async with self._db.read() as conn:
             rows = (await conn.execute(query)).all()
         return [SignIn(**{name: getattr(r, name) for name in _SIGN_IN_FIELDS}) for r in rows]
+
+    async def purge_sign_ins(self, before: dt.datetime) -> int:
+        """Delete the attempts older than `before`; how many went."""
+        table = cast("Table", SignInRow.__table__)
+        return await delete_before(self._db, table, table.c.time, before)
+
+    async def purge_device_codes(self, expired_before: dt.datetime) -> int:
+        """Delete the device codes that expired before `expired_before` (their user codes come free)."""
+        async with self._db.write() as conn:
+            statement = delete(DeviceCodeRow).where(DeviceCodeRow.expires_at < expired_before)
+            return int((await conn.execute(statement)).rowcount)
 
     async def add_device_code(self, code: DeviceCode) -> None:
         """Record a new device code; a user code already in use is a `DirectoryConflictError`."""
