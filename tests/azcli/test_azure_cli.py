@@ -109,6 +109,8 @@ def test_cloud_register_discovers_the_endpoints_from_the_server(cloud: Az, cerul
     assert endpoints["activeDirectoryResourceId"]  # the ARM audience az asks tokens for
     assert endpoints["management"] == endpoints["activeDirectoryResourceId"]
     assert endpoints["microsoftGraphResourceId"].rstrip("/") == cerulean.url  # for --assignee look-ups
+    # "cerulean" is served at 127.0.0.1: the suffix names registries made through ARM (NAME.localhost:PORT).
+    assert shown["suffixes"]["acrLoginServerEndpoint"] == ".localhost:" + cerulean.url.rsplit(":", 1)[1]
     assert "az login" in cloud.fails("account", "show").errors  # registered, not logged in
 
 
@@ -208,8 +210,8 @@ def test_acr_login_expose_token_prints_a_refresh_token_that_pulls(
 def test_acr_login_to_an_unknown_registry_fails_with_azs_message(az: Az) -> None:
     refused = az.fails("acr", "login", "--name", "nosuchregistry", "--expose-token")
     assert "nosuchregistry" in refused.errors
-    # ARM's resource list does not have it; az then tries `<name><acrLoginServer suffix>` (when the cloud has
-    # a suffix) and fails to connect there, printing the not-found as a warning.
+    # ARM's resource list does not have it; az then tries `<name><acrLoginServer suffix>`
+    # (nosuchregistry.localhost:PORT), fails to connect there, and prints the not-found as a warning.
     assert "The resource with name 'nosuchregistry' and type 'Microsoft.ContainerRegistry/registries'" in (
         refused.stderr
     )
