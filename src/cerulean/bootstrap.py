@@ -56,7 +56,7 @@ if TYPE_CHECKING:
     from cerulean.registry.interfaces import BlobStore
     from cerulean.settings import Settings
 
-__all__ = ["Directory", "Node", "build_node", "open_directory"]
+__all__ = ["Directory", "Node", "acr_login_server_suffix", "build_node", "open_directory"]
 
 _JANITOR_PERIOD: Final = 600.0
 _KEY_RELOAD_PERIOD: Final = 60.0
@@ -236,6 +236,7 @@ async def build_node(
         audit=audit,
         clock=clock,
         management=management,
+        acr_suffix=acr_login_server_suffix(settings.registry_name, login_server),
         network=network,
     )
     return Node(
@@ -326,6 +327,20 @@ async def _identity(  # noqa: PLR0917 - the composition root's one private helpe
             per_client=settings.signin_failures_per_client, per_address=settings.signin_failures_per_address
         ),
     )
+
+
+def acr_login_server_suffix(registry_name: str, login_server: str) -> str:
+    """The cloud's `suffixes.acrLoginServer`: `<registry name><suffix>` is that registry's login server.
+
+    `az acr login -n NAME` falls back to `NAME<suffix>` when ARM does not show it the registry (an
+    AcrPull-only caller lacks registries/read). For the served registry that must be its login server
+    ("cerulean" at "cerulean.example.com" -> ".example.com", "localhost" at "localhost:5000" -> ":5000");
+    any other name gets the login server `_login_server_for` gives registries created through ARM.
+    """
+    name = registry_name.lower()
+    if login_server.lower().startswith((f"{name}.", f"{name}:")):
+        return login_server[len(name) :]
+    return _login_server_for(login_server, name)[len(name) :]
 
 
 def _login_server_for(served: str, name: str) -> str:

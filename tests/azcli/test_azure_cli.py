@@ -109,6 +109,8 @@ def test_cloud_register_discovers_the_endpoints_from_the_server(cloud: Az, cerul
     assert endpoints["activeDirectoryResourceId"]  # the ARM audience az asks tokens for
     assert endpoints["management"] == endpoints["activeDirectoryResourceId"]
     assert endpoints["microsoftGraphResourceId"].rstrip("/") == cerulean.url  # for --assignee look-ups
+    # "cerulean" is served at 127.0.0.1: the suffix names registries made through ARM (NAME.localhost:PORT).
+    assert shown["suffixes"]["acrLoginServerEndpoint"] == ".localhost:" + cerulean.url.rsplit(":", 1)[1]
     assert "az login" in cloud.fails("account", "show").errors  # registered, not logged in
 
 
@@ -208,8 +210,8 @@ def test_acr_login_expose_token_prints_a_refresh_token_that_pulls(
 def test_acr_login_to_an_unknown_registry_fails_with_azs_message(az: Az) -> None:
     refused = az.fails("acr", "login", "--name", "nosuchregistry", "--expose-token")
     assert "nosuchregistry" in refused.errors
-    # ARM's resource list does not have it; az then tries `<name><acrLoginServer suffix>` (when the cloud has
-    # a suffix) and fails to connect there, printing the not-found as a warning.
+    # ARM's resource list does not have it; az then tries `<name><acrLoginServer suffix>`
+    # (nosuchregistry.localhost:PORT), fails to connect there, and prints the not-found as a warning.
     assert "The resource with name 'nosuchregistry' and type 'Microsoft.ContainerRegistry/registries'" in (
         refused.stderr
     )
@@ -400,6 +402,56 @@ def test_role_assignment_by_application_id_resolves_it_through_graph(
     assert pulled.returncode == 0, pulled.stderr
     az.ok("role", "assignment", "delete", "--ids", created["id"])
     assert _pull(skopeo, cerulean, HELLO, creds).returncode != 0
+
+
+def test_create_for_rbac_makes_a_principal_that_logs_in_pushes_and_pulls(
+    az: Az, cloud: Az, cerulean: Cerulean, skopeo: str, tmp_path: Path
+) -> None:
+    name = f"rbac-pusher-{uuid.uuid4().hex[:6]}"
+    # az: POST /applications, addPassword, POST /servicePrincipals, then the AcrPush assignment.
+    created = az.ok(
+        "ad", "sp", "create-for-rbac", "--name", name, "--role", "AcrPush", "--scopes", cerulean.registry_id
+    )  # fmt: skip
+    assert (created["displayName"], created["tenant"]) == (name, cerulean.record["tenantId"])
+    app_id, password = created["appId"], created["password"]
+    [principal] = az.ok("ad", "sp", "list", "--display-name", name)
+    assert (principal["appId"], principal["servicePrincipalType"]) == (app_id, "Application")
+    [assignment] = az.ok("role", "assignment", "list", "--assignee", app_id, "--scope", cerulean.registry_id)
+    assert (assignment["principalId"], assignment["roleDefinitionName"]) == (principal["id"], "AcrPush")
+
+    pusher = cloud.fork(tmp_path / "azure")
+    accounts = pusher.ok(
+        "login", "--service-principal", "--username", app_id, f"--password={password}",
+        "--tenant", cerulean.record["tenantId"],
+    )  # fmt: skip
+    assert [a["id"] for a in accounts] == [cerulean.record["subscriptionId"]]  # its role reaches into it
+
+    image = make_image()
+    with cerulean.http(auth=(app_id, password)) as http:
+        push_image(http, "rbac/pushed", image, "v1")
+    pulled = _pull(skopeo, cerulean, "rbac/pushed", f"{app_id}:{password}")
+    assert pulled.returncode == 0, pulled.stderr
+    assert _pull(skopeo, cerulean, "rbac/pushed", f"{app_id}:not-the-password").returncode != 0
+    with cerulean.http(auth=(app_id, "not-the-password")) as http:
+        assert http.get("/v2/").status_code == 401
+
+
+def test_ad_sp_create_makes_the_principal_of_an_application_once(az: Az) -> None:
+    app = az.ok("ad", "app", "create", "--display-name", f"two-step-{uuid.uuid4().hex[:6]}")
+    assert (
+        az.ok("ad", "sp", "list", "--spn", app["appId"]) == []
+    )  # Graph's applications have none of their own
+    principal = az.ok("ad", "sp", "create", "--id", app["appId"])
+    assert (principal["appId"], principal["displayName"]) == (app["appId"], app["displayName"])
+    assert [p["id"] for p in az.ok("ad", "sp", "list", "--spn", app["appId"])] == [principal["id"]]
+    again = az.fails("ad", "sp", "create", "--id", app["appId"])
+    assert f"the service principal name {app['appId']} is already in use" in again.errors
+    unknown = str(uuid.uuid4())
+    missing = az.fails("ad", "sp", "create", "--id", unknown)
+    assert (
+        f"The appId '{unknown}' of the service principal does not reference a valid application object"
+        in (missing.errors)
+    )
 
 
 def test_managed_identity_logs_in_and_pulls(

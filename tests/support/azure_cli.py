@@ -11,7 +11,9 @@ import datetime as dt
 import http.server
 import json
 import os
+import select
 import shutil
+import socket
 import ssl
 import subprocess
 import threading
@@ -35,10 +37,15 @@ class LeakTrap:
 
     `az` gets it as HTTPS_PROXY/HTTP_PROXY with NO_PROXY for loopback, so only traffic meant for another
     host reaches it: instance discovery, telemetry, the version check.
+
+    `tunnels` ("host:port" -> a loopback port) are the exception: a CONNECT to one of them is passed to
+    127.0.0.1, as a proxy that resolves names would. This machine resolves no dotted name to loopback, and
+    a login server such as `cerulean.azurecr.test:PORT` must reach the server for `az` to use it.
     """
 
     def __init__(self) -> None:
         self.requests: list[str] = []
+        self.tunnels: dict[str, int] = {}
         trap = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -49,7 +56,18 @@ class LeakTrap:
                 self.send_header("Connection", "close")
                 self.end_headers()
 
-            do_CONNECT = do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _refuse  # noqa: N815
+            def do_CONNECT(self) -> None:
+                port = trap.tunnels.get(self.path.lower())
+                if port is None:
+                    self._refuse()
+                    return
+                with socket.create_connection(("127.0.0.1", port), timeout=AZ_TIMEOUT) as upstream:
+                    self.send_response(200, "Connection established")
+                    self.end_headers()
+                    _relay(self.connection, upstream)
+                self.close_connection = True
+
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _refuse  # noqa: N815
 
             def log_message(self, *_: object) -> None:
                 return
@@ -62,6 +80,20 @@ class LeakTrap:
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def _relay(client: socket.socket, upstream: socket.socket) -> None:
+    """Copy bytes both ways until either side closes (a CONNECT tunnel)."""
+    peers = {client: upstream, upstream: client}
+    while True:
+        readable, _, _ = select.select(list(peers), [], [], AZ_TIMEOUT)
+        if not readable:
+            return
+        for sock in readable:
+            data = sock.recv(65536)
+            if not data:
+                return
+            peers[sock].sendall(data)
 
 
 @dataclass

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from cerulean.identity.certificates import parse_certificate
-from cerulean.identity.errors import IdentityError
+from cerulean.identity.errors import IdentityError, NoBackingApplicationError
 from cerulean.identity.models import (
     DEFAULT_FEDERATED_AUDIENCE,
     Application,
@@ -140,19 +140,36 @@ class DirectoryService:
     async def create_application(
         self, tenant_id: str, display_name: str
     ) -> tuple[Application, ServicePrincipal]:
-        """An app registration and its service principal."""
-        if not display_name.strip():
-            raise IdentityError("displayName is required")
-        application = Application(new_id(), new_id(), tenant_id, display_name.strip(), self._clock.now())
-        principal = ServicePrincipal(
-            new_id(),
-            application.app_id,
-            tenant_id,
-            application.display_name,
-            ServicePrincipalKind.APPLICATION,
-        )
+        """An app registration and its service principal, in one write (Cerulean's own commands)."""
+        application = self._new_application(tenant_id, display_name)
+        principal = _principal_of(application, enabled=True)
         await self._store.add_application(application, principal)
         return application, principal
+
+    async def register_application(self, tenant_id: str, display_name: str) -> Application:
+        """An app registration alone, as Graph's `POST /applications` makes it.
+
+        It has no service principal until `create_service_principal` (`POST /servicePrincipals`).
+        """
+        application = self._new_application(tenant_id, display_name)
+        await self._store.add_application(application, None)
+        return application
+
+    async def create_service_principal(
+        self, tenant_id: str, app_id: str, *, enabled: bool = True
+    ) -> ServicePrincipal:
+        """The service principal of one of the tenant's applications (a conflict if it has one)."""
+        application = await self._store.application_by_app_id(tenant_id, app_id.lower())
+        if application is None:
+            raise NoBackingApplicationError(app_id)
+        principal = _principal_of(application, enabled=enabled)
+        await self._store.add_service_principal(principal)
+        return principal
+
+    def _new_application(self, tenant_id: str, display_name: str) -> Application:
+        if not display_name.strip():
+            raise IdentityError("displayName is required")
+        return Application(new_id(), new_id(), tenant_id, display_name.strip(), self._clock.now())
 
     async def add_secret(
         self, application_id: str, display_name: str = "", lifetime: dt.timedelta = DEFAULT_SECRET_LIFETIME
@@ -264,3 +281,14 @@ class DirectoryService:
     async def grant_directory_role(self, role_template_id: str, principal_id: str) -> None:
         """Give a principal a directory role."""
         await self._store.add_directory_role(DirectoryRole(role_template_id, principal_id))
+
+
+def _principal_of(application: Application, *, enabled: bool) -> ServicePrincipal:
+    return ServicePrincipal(
+        new_id(),
+        application.app_id,
+        application.tenant_id,
+        application.display_name,
+        ServicePrincipalKind.APPLICATION,
+        enabled,
+    )

@@ -2,7 +2,8 @@
 
     CeruleanError
     └── IdentityError                       a directory operation refused (bad input, unknown object)
-        └── DirectoryConflictError          the object already exists
+        ├── DirectoryConflictError          the object already exists
+        └── NoBackingApplicationError       a service principal's app id names no application of the tenant
     └── EntraError                          an OAuth2 token-endpoint error, rendered as Entra renders it
         ├── InvalidRequestError             400 invalid_request     (AADSTS900144, 9002313, ...)
         ├── InvalidTenantError              400 invalid_tenant      (AADSTS90002)
@@ -41,6 +42,7 @@ __all__ = [
     "InvalidResourceError",
     "InvalidScopeError",
     "InvalidTenantError",
+    "NoBackingApplicationError",
     "ThrottledError",
     "UnauthorizedClientError",
     "UnsupportedGrantTypeError",
@@ -53,6 +55,14 @@ class IdentityError(CeruleanError):
 
 class DirectoryConflictError(IdentityError):
     """An object with that name or id already exists."""
+
+
+class NoBackingApplicationError(IdentityError):
+    """A service principal was asked for an app id that names no application of the tenant."""
+
+    def __init__(self, app_id: str) -> None:
+        super().__init__(f"no application with app id {app_id[:64]!r} in the tenant")
+        self.app_id = app_id
 
 
 class EntraError(CeruleanError):

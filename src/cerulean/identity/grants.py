@@ -166,6 +166,14 @@ class TokenEndpoint:
 
     async def _principal(self, tenant: Tenant, client_id: str) -> ServicePrincipal:
         principal = await self._directory.service_principal_by_app_id(tenant.id, client_id)
+        if principal is None and await self._directory.application_by_app_id(tenant.id, client_id):
+            # Registered through Graph but never given a service principal (`POST /servicePrincipals`).
+            raise InvalidClientError(
+                7000229,
+                f"The client application {client_id[:64]} is missing service principal in the tenant "
+                f"{tenant.id}. See instructions here: https://go.microsoft.com/fwlink/?linkid=2225119",
+                reason="no service principal",
+            )
         if principal is None:
             raise UnauthorizedClientError(
                 700016,

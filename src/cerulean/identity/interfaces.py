@@ -151,8 +151,12 @@ class DirectoryStore(DirectoryReader, Protocol):
         """A group's direct members' object ids."""
         ...
 
-    async def add_application(self, application: Application, principal: ServicePrincipal) -> None:
-        """Create an application together with its service principal."""
+    async def add_application(self, application: Application, principal: ServicePrincipal | None) -> None:
+        """Create an application, and its service principal in the same write when one is given."""
+        ...
+
+    async def add_service_principal(self, principal: ServicePrincipal) -> None:
+        """Create an application's service principal (a conflict if its app id already has one)."""
         ...
 
     async def get_application(self, object_id: str) -> Application | None:

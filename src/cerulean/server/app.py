@@ -95,11 +95,14 @@ def build_app(
     audit: AuditRecorder | None = None,
     clock: Clock | None = None,
     management: ResourceManager | None = None,
+    acr_suffix: str | None = None,
     network: NetworkControls | None = None,
 ) -> ASGIApp:
     """The main listener's application; with `registry_auth`, every data-plane route needs a token.
 
-    With `network`, the registry's network rules guard its endpoints (and need `audit`).
+    With `management`, the ARM API is served too (and needs `acr_suffix`, the cloud metadata's
+    `suffixes.acrLoginServer`). With `network`, the registry's network rules guard its endpoints (and
+    need `audit`).
     """
     clock = clock or SystemClock()
     tokens = None
@@ -112,7 +115,11 @@ def build_app(
     graph = None if identity is None else GraphApi(identity, clock)
     arm = None
     if management is not None:
-        arm = build_management_app(management, authority=f"{'https' if tls else 'http'}://{login_server}")
+        if acr_suffix is None:
+            raise ValueError("the management API advertises the registry login-server suffix: it needs one")
+        arm = build_management_app(
+            management, authority=f"{'https' if tls else 'http'}://{login_server}", acr_suffix=acr_suffix
+        )
     app: ASGIApp = _Dispatch(dataplane, tokens, endpoints, graph, arm)
     if network is not None:
         if audit is None:

@@ -128,3 +128,29 @@ def test_records_past_the_retention_period_are_purged_at_start(tmp_path: Path) -
         assert _with_database(forever.database_url, kept) == ["10 days ago", "10 days ago", "45 days ago"]
     finally:
         forever.stop()
+
+
+@pytest.mark.parametrize(
+    ("args", "registry", "suffix"),
+    [
+        (("--registry", "localhost", "--hostname", "localhost"), "localhost", ":{port}"),
+        (
+            (),
+            "cerulean",
+            ".localhost:{port}",
+        ),  # served at 127.0.0.1: az's fallback names an ARM-made registry
+    ],
+)
+def test_the_cloud_metadata_suffix_makes_login_servers_of_registry_names(
+    tmp_path: Path, args: tuple[str, ...], registry: str, suffix: str
+) -> None:
+    server = start_server(tmp_path, extra_args=args, admin=False)
+    try:
+        port = server.url.rsplit(":", 1)[1]
+        with httpx.Client(base_url=server.url) as client:
+            metadata = client.get("/metadata/endpoints", params={"api-version": "2022-09-01"}).json()
+        assert metadata["suffixes"]["acrLoginServer"] == suffix.format(port=port)
+        if args:
+            assert f"{registry}{metadata['suffixes']['acrLoginServer']}" == server.host
+    finally:
+        assert server.stop() == 0

@@ -244,6 +244,22 @@ async def test_an_application_and_its_principal_are_added_together(store: SqlDir
     assert await store.list_applications(TENANT.id) == [first]
 
 
+async def test_an_application_without_a_principal_gets_one_later_and_only_one(
+    store: SqlDirectoryStore,
+) -> None:
+    app, principal = application("graph-made")
+    await store.add_application(app, None)  # Graph's POST /applications
+    assert await store.application_by_app_id(TENANT.id, app.app_id) == app
+    assert await store.service_principal_by_app_id(TENANT.id, app.app_id) is None
+    await store.add_service_principal(principal)  # then POST /servicePrincipals
+    assert await store.service_principal_by_app_id(TENANT.id, app.app_id) == principal
+    second = ServicePrincipal(new_id(), app.app_id, TENANT.id, "again", ServicePrincipalKind.APPLICATION)
+    with pytest.raises(DirectoryConflictError, match=app.app_id):
+        await store.add_service_principal(second)
+    assert await store.get_service_principal(second.id) is None
+    assert await store.list_service_principals(TENANT.id) == [principal]
+
+
 async def test_secrets_and_certificates(store: SqlDirectoryStore) -> None:
     app, principal = application("builder")
     await store.add_application(app, principal)

@@ -66,6 +66,14 @@ def _error(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
     return error
 
 
+def _application(graph: Graph, name: str) -> dict[str, Any]:
+    """`POST /applications` then `POST /servicePrincipals`, as `az ad sp create-for-rbac` does."""
+    app: dict[str, Any] = graph.admin.post("/v1.0/applications", json={"displayName": name}).json()
+    created = graph.admin.post("/v1.0/servicePrincipals", json={"appId": app["appId"]})
+    assert created.status_code == 201, created.text
+    return app
+
+
 def test_organization(graph: Graph) -> None:
     [organization] = graph.admin.get("/v1.0/organization").json()["value"]
     assert organization["id"] == graph.tenant
@@ -114,7 +122,7 @@ def test_groups_and_members(graph: Graph) -> None:
     group = graph.admin.post(
         "/v1.0/groups", json={"displayName": "pushers", "mailEnabled": False, "securityEnabled": True}
     ).json()
-    app = graph.admin.post("/v1.0/applications", json={"displayName": "member-app"}).json()
+    app = _application(graph, "member-app")
     [principal] = graph.admin.get(
         "/v1.0/servicePrincipals", params={"$filter": f"appId eq '{app['appId']}'"}
     ).json()["value"]
@@ -147,6 +155,18 @@ def test_applications_passwords_and_federation(graph: Graph) -> None:
     ).json()
     secret = added["secretText"]
     assert added["hint"] == secret[:3]
+    no_principal = httpx.post(
+        f"{graph.server.url}/{graph.tenant}/oauth2/v2.0/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": app["appId"],
+            "client_secret": secret,
+            "scope": "https://containerregistry.azure.net/.default",
+        },
+    )
+    assert no_principal.status_code == 401
+    assert (no_principal.json()["error"], no_principal.json()["error_codes"]) == ("invalid_client", [7000229])
+    assert graph.admin.post("/v1.0/servicePrincipals", json={"appId": app["appId"]}).status_code == 201
     token = graph.token(app["appId"], secret, "https://containerregistry.azure.net/.default")
     assert token
     listed = graph.admin.get(f"/v1.0/applications/{app['id']}").json()
@@ -187,8 +207,96 @@ def test_applications_passwords_and_federation(graph: Graph) -> None:
     assert [f["name"] for f in listed_fic] == ["github-main"]
 
 
+def test_an_application_has_a_service_principal_only_once_one_is_created(graph: Graph) -> None:
+    app = graph.admin.post("/v1.0/applications", json={"displayName": "two-step"}).json()
+    by_app_id = {"$filter": f"appId eq '{app['appId']}'"}
+    assert graph.admin.get("/v1.0/servicePrincipals", params=by_app_id).json()["value"] == []
+    found = graph.admin.get("/v1.0/applications", params={"$filter": "startswith(displayName,'TWO-st')"})
+    assert [a["id"] for a in found.json()["value"]] == [app["id"]]  # what `az ad app create` asks first
+
+    created = graph.admin.post(
+        "/v1.0/servicePrincipals", json={"appId": app["appId"], "accountEnabled": True}
+    )
+    assert created.status_code == 201, created.text
+    principal = created.json()
+    assert principal["@odata.type"] == "#microsoft.graph.servicePrincipal"
+    assert (principal["appId"], principal["displayName"], principal["servicePrincipalType"]) == (
+        app["appId"],
+        "two-step",
+        "Application",
+    )
+    assert principal["accountEnabled"] is True
+    assert principal["id"] != app["id"]
+    assert app["appId"] in principal["servicePrincipalNames"]
+    assert graph.admin.get(f"/v1.0/servicePrincipals/{principal['id']}").json() == principal
+    assert graph.admin.get("/v1.0/servicePrincipals", params=by_app_id).json()["value"] == [principal]
+
+    again = _error(
+        graph.admin.post("/v1.0/servicePrincipals", json={"appId": app["appId"].upper()}),
+        409,
+        "Request_MultipleObjectsWithSameKeyValue",
+    )
+    assert again["message"] == (
+        "The service principal cannot be created, updated, or restored because the service principal name "
+        f"{app['appId'].upper()} is already in use."
+    )
+    assert len(graph.admin.get("/v1.0/servicePrincipals", params=by_app_id).json()["value"]) == 1
+
+
+def test_a_service_principal_needs_an_application_of_the_tenant(graph: Graph) -> None:
+    unknown = str(uuid.uuid4())
+    refused = _error(
+        graph.admin.post("/v1.0/servicePrincipals", json={"appId": unknown}), 400, "Request_BadRequest"
+    )
+    message = f"The appId '{unknown}' of the service principal does not reference a valid application object."
+    assert refused["message"] == message
+    assert refused["details"] == [
+        {"code": "NoBackingApplicationObject", "message": message, "target": "appId"}
+    ]
+    other = ad(graph.server, "tenant-create", "Northwind", "--domain", "northwind.test")
+    foreign = ad(graph.server, "app", "create", "northwind-app", "--tenant", other["tenantId"])
+    _error(
+        graph.admin.post("/v1.0/servicePrincipals", json={"appId": foreign["appId"]}),
+        400,
+        "Request_BadRequest",
+    )
+    app = graph.admin.post("/v1.0/applications", json={"displayName": "bad-bodies"}).json()
+    for body in ({}, {"appId": ""}, {"appId": 5}, {"appId": app["appId"], "accountEnabled": "yes"}):
+        _error(graph.admin.post("/v1.0/servicePrincipals", json=body), 400, "Request_BadRequest")
+    assert (
+        graph.admin.get("/v1.0/servicePrincipals", params={"$filter": f"appId eq '{app['appId']}'"}).json()[
+            "value"
+        ]
+        == []
+    )
+    disabled = graph.admin.post(
+        "/v1.0/servicePrincipals", json={"appId": app["appId"], "accountEnabled": False}
+    )
+    assert disabled.json()["accountEnabled"] is False
+
+
+def test_creating_a_service_principal_is_refused_without_the_role(graph: Graph) -> None:
+    app = graph.admin.post("/v1.0/applications", json={"displayName": "wanted"}).json()
+    anonymous = httpx.post(f"{graph.server.url}/v1.0/servicePrincipals", json={"appId": app["appId"]})
+    _error(anonymous, 401, "InvalidAuthenticationToken")
+    _, nobody = _app_with_role(graph, "sp-creator-without-role", None)
+    with nobody:
+        denied = _error(
+            nobody.post("/v1.0/servicePrincipals", json={"appId": app["appId"]}),
+            403,
+            "Authorization_RequestDenied",
+        )
+        assert denied["message"] == "Insufficient privileges to complete the operation."
+    assert (
+        graph.admin.get("/v1.0/servicePrincipals", params={"$filter": f"appId eq '{app['appId']}'"}).json()[
+            "value"
+        ]
+        == []
+    )
+
+
 def test_service_principal_filters_the_cli_uses(graph: Graph) -> None:
-    app = graph.admin.post("/v1.0/applications", json={"displayName": "lookup"}).json()
+    app = _application(graph, "lookup")
     by_name = graph.admin.get(
         "/v1.0/servicePrincipals", params={"$filter": f"servicePrincipalNames/any(c:c eq '{app['appId']}')"}
     ).json()
@@ -243,7 +351,7 @@ def test_no_token_forged_token_and_wrong_audience(graph: Graph) -> None:
 
 
 def test_a_principal_without_directory_roles_is_refused(graph: Graph, tmp_path: Path) -> None:
-    app = graph.admin.post("/v1.0/applications", json={"displayName": "no-roles"}).json()
+    app = _application(graph, "no-roles")
     secret = graph.admin.post(f"/v1.0/applications/{app['id']}/addPassword", json={}).json()["secretText"]
     with graph.client(graph.token(app["appId"], secret)) as nobody:
         _error(nobody.get("/v1.0/users"), 403, "Authorization_RequestDenied")
@@ -298,7 +406,7 @@ def test_unknown_paths_and_methods(graph: Graph) -> None:
 
 
 def _app_with_role(graph: Graph, name: str, role: str | None) -> tuple[dict[str, Any], httpx.Client]:
-    app = graph.admin.post("/v1.0/applications", json={"displayName": name}).json()
+    app = _application(graph, name)
     secret = graph.admin.post(f"/v1.0/applications/{app['id']}/addPassword", json={}).json()["secretText"]
     [principal] = graph.admin.get(
         "/v1.0/servicePrincipals", params={"$filter": f"appId eq '{app['appId']}'"}
@@ -310,14 +418,15 @@ def _app_with_role(graph: Graph, name: str, role: str | None) -> tuple[dict[str,
 
 def test_each_directory_role_reads_and_writes_what_it_should(graph: Graph) -> None:
     expected = {
-        "directory-readers": (200, 403, 403, 403, 403),
-        "user-administrator": (200, 201, 201, 403, 403),
-        "groups-administrator": (200, 403, 201, 403, 403),
-        "application-administrator": (200, 403, 403, 201, 403),
-        "reports-reader": (403, 403, 403, 403, 200),
+        "directory-readers": (200, 403, 403, 403, 403, 403),
+        "user-administrator": (200, 201, 201, 403, 403, 403),
+        "groups-administrator": (200, 403, 201, 403, 403, 403),
+        "application-administrator": (200, 403, 403, 201, 403, 201),
+        "reports-reader": (403, 403, 403, 403, 200, 403),
     }
     for role, statuses in expected.items():
         _, client = _app_with_role(graph, f"role-{role}", role)
+        unprincipled = graph.admin.post("/v1.0/applications", json={"displayName": f"sp-{role}"}).json()
         with client:
             upn = f"{uuid.uuid4().hex[:8]}@contoso.test"
             got = (
@@ -333,6 +442,7 @@ def test_each_directory_role_reads_and_writes_what_it_should(graph: Graph) -> No
                 client.post("/v1.0/groups", json={"displayName": "g"}).status_code,
                 client.post("/v1.0/applications", json={"displayName": "a"}).status_code,
                 client.get("/v1.0/auditLogs/signIns").status_code,
+                client.post("/v1.0/servicePrincipals", json={"appId": unprincipled["appId"]}).status_code,
             )
         assert got == statuses, role
 
@@ -349,7 +459,7 @@ def test_a_role_held_through_a_group(graph: Graph) -> None:
 
 
 def test_display_name_filter_with_an_escaped_quote(graph: Graph) -> None:
-    app = graph.admin.post("/v1.0/applications", json={"displayName": "Name With 'Quote"}).json()
+    app = _application(graph, "Name With 'Quote")
     found = graph.admin.get(
         "/v1.0/servicePrincipals", params={"$filter": "displayName eq 'Name With ''Quote'"}
     )

@@ -64,17 +64,26 @@ class ApplicationStore(DirectoryRows):
 
     # -- applications and service principals -----------------------------------------------------------
 
-    async def add_application(self, application: Application, principal: ServicePrincipal) -> None:
-        """Create an application together with its service principal."""
-        await self._write(
+    async def add_application(self, application: Application, principal: ServicePrincipal | None) -> None:
+        """Create an application, and its service principal in the same write when one is given."""
+        statements: list[Executable] = [
             insert(ApplicationRow).values(
                 id=application.id,
                 app_id=application.app_id,
                 tenant_id=application.tenant_id,
                 display_name=application.display_name,
                 created_at=application.created_at,
-            ),
+            )
+        ]
+        if principal is not None:
+            statements.append(self._principal_insert(principal))
+        await self._write(*statements)
+
+    async def add_service_principal(self, principal: ServicePrincipal) -> None:
+        """Create a service principal; (tenant, app id) is unique, so a second one is a conflict."""
+        await self._write(
             self._principal_insert(principal),
+            conflict=f"a service principal for app id {principal.app_id} already exists",
         )
 
     @staticmethod

@@ -123,10 +123,12 @@ def _validation_message(errors: Sequence[Any]) -> tuple[str, str]:
     )
 
 
-def build_management_app(
-    manager: ResourceManager, *, authority: str, acr_suffix: str = "localhost"
-) -> ASGIApp:
-    """The ARM app; `authority` is this server's base URL (for the 401 challenge and the cloud metadata)."""
+def build_management_app(manager: ResourceManager, *, authority: str, acr_suffix: str) -> ASGIApp:
+    """The ARM app.
+
+    `authority` is this server's base URL (for the 401 challenge and the cloud metadata); `acr_suffix` is
+    what `<registry name><suffix>` makes a login server of (the metadata's `suffixes.acrLoginServer`).
+    """
     app = FastAPI(
         title="Cerulean management API",
         description="Azure Resource Manager's shapes for container registries and role-based access.",

@@ -124,6 +124,12 @@ _ROUTES: Final[list[tuple[str, re.Pattern[str], Handler, Need]]] = [
         Need.WRITE_APPLICATIONS,
     ),
     ("GET", re.compile(r"/v1\.0/servicePrincipals"), handlers.list_service_principals, Need.READ),
+    (
+        "POST",
+        re.compile(r"/v1\.0/servicePrincipals"),
+        handlers.create_service_principal,
+        Need.WRITE_APPLICATIONS,
+    ),
     ("GET", re.compile(rf"/v1\.0/servicePrincipals/{_ID}"), handlers.get_service_principal, Need.READ),
     ("GET", re.compile(r"/v1\.0/auditLogs/signIns"), handlers.sign_ins, Need.READ_AUDIT),
 ]

@@ -1,4 +1,4 @@
-"""Microsoft Graph's error shape: ``{"error": {"code", "message", "innerError": {...}}}``."""
+"""Microsoft Graph's error shape: ``{"error": {"code", "message", ["details",] "innerError": {...}}}``."""
 
 from __future__ import annotations
 
@@ -16,12 +16,21 @@ __all__ = ["GraphError", "graph_error"]
 class GraphError(Exception):
     """A refusal with Graph's status, code and message."""
 
-    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        headers: dict[str, str] | None = None,
+        *,
+        details: list[dict[str, str]] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.headers = headers or {}
+        self.details = details or []
 
     @classmethod
     def bad_request(cls, message: str) -> GraphError:
@@ -46,17 +55,15 @@ class GraphError(Exception):
 
 def graph_error(error: GraphError, request_id: str, client_request_id: str, now: dt.datetime) -> Response:
     """Render a Graph error."""
-    body = {
-        "error": {
-            "code": error.code,
-            "message": error.message,
-            "innerError": {
-                "date": now.strftime("%Y-%m-%dT%H:%M:%S"),
-                "request-id": request_id,
-                "client-request-id": client_request_id or request_id,
-            },
-        }
+    inner = {
+        "date": now.strftime("%Y-%m-%dT%H:%M:%S"),
+        "request-id": request_id,
+        "client-request-id": client_request_id or request_id,
     }
+    shown: dict[str, object] = {"code": error.code, "message": error.message}
+    if error.details:
+        shown["details"] = error.details
+    body = {"error": {**shown, "innerError": inner}}
     return Response(
         json.dumps(body).encode(),
         status_code=error.status,

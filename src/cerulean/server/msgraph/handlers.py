@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Final
 from starlette.responses import Response
 
 from cerulean.identity.directory import DEFAULT_SECRET_LIFETIME
-from cerulean.identity.errors import IdentityError
+from cerulean.identity.errors import DirectoryConflictError, IdentityError, NoBackingApplicationError
 from cerulean.server.bodies import json_response
 from cerulean.server.msgraph.errors import GraphError
 from cerulean.server.msgraph.filters import Filter, parse_filter
@@ -83,9 +83,12 @@ def _matches(item: dict[str, Any], found: Filter | None) -> bool:
     if found is None:
         return True
     value = item.get(found.property)
+    wanted = found.value.lower()
     if found.collection:
-        return isinstance(value, list) and found.value.lower() in (str(v).lower() for v in value)
-    return isinstance(value, str) and value.lower() == found.value.lower()
+        return isinstance(value, list) and wanted in (str(v).lower() for v in value)
+    if found.prefix:
+        return isinstance(value, str) and value.lower().startswith(wanted)
+    return isinstance(value, str) and value.lower() == wanted
 
 
 # -- organization and users ---------------------------------------------------------------------------
@@ -278,8 +281,11 @@ async def get_application(call: Call) -> Response:
 
 
 async def create_application(call: Call) -> Response:
-    """A new application and its service principal (201)."""
-    application, _principal = await call.identity.directory.create_application(
+    """A new application (201), without a service principal.
+
+    As in Entra, `POST /servicePrincipals` makes that (`az ad sp create-for-rbac` sends both).
+    """
+    application = await call.identity.directory.register_application(
         call.caller.tenant_id, _text(call.body, "displayName")
     )
     return _json(await _application_json(call, application), 201)
@@ -350,6 +356,40 @@ async def list_service_principals(call: Call) -> Response:
         for p in await call.identity.store.list_service_principals(call.caller.tenant_id)
     ]
     return _collection("servicePrincipals", [p for p in items if _matches(p, found)])
+
+
+async def create_service_principal(call: Call) -> Response:
+    """The service principal of one of the tenant's applications (201), with Graph's refusals."""
+    app_id = _text(call.body, "appId")
+    enabled = call.body.get("accountEnabled", True)
+    if not isinstance(enabled, bool):
+        raise GraphError.bad_request(
+            "Invalid value specified for property 'accountEnabled' of resource 'ServicePrincipal'."
+        )
+    try:
+        principal = await call.identity.directory.create_service_principal(
+            call.caller.tenant_id, app_id, enabled=enabled
+        )
+    except NoBackingApplicationError as exc:
+        # az create-for-rbac retries on this wording (" does not reference "): Graph's replication lag.
+        message = (
+            f"The appId '{app_id[:64]}' of the service principal does not reference a valid "
+            "application object."
+        )
+        raise GraphError(
+            400,
+            "Request_BadRequest",
+            message,
+            details=[{"code": "NoBackingApplicationObject", "message": message, "target": "appId"}],
+        ) from exc
+    except DirectoryConflictError as exc:
+        raise GraphError(
+            409,
+            "Request_MultipleObjectsWithSameKeyValue",
+            "The service principal cannot be created, updated, or restored because the service principal "
+            f"name {app_id[:64]} is already in use.",
+        ) from exc
+    return _json(service_principal_json(principal), 201)
 
 
 async def get_service_principal(call: Call) -> Response:
