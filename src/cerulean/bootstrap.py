@@ -139,7 +139,7 @@ async def build_node(
     await migrate(database)
     registry = RegistryService(
         blobs or FilesystemBlobStore(settings.data_dir / "storage"),
-        SqlMetadataStore(database),
+        SqlMetadataStore(database, settings.registry_name),
         clock,
         cache_ttl=settings.cache_ttl_seconds,
         max_manifest_bytes=settings.max_manifest_bytes,
@@ -165,7 +165,7 @@ async def build_node(
     policy = PolicyCache(
         resources, credentials, SqlDirectoryStore(database), ttl=settings.policy_cache_seconds
     )
-    metadata = SqlMetadataStore(database)
+    metadata = SqlMetadataStore(database, settings.registry_name)
     private_endpoint_store = SqlPrivateEndpointStore(database)
     management = ResourceManager(
         policy=policy,
