@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import uuid
-
 import pytest
-from sqlalchemy import insert, inspect
+from sqlalchemy import inspect
 
-from cerulean.arm import RegistryResource, ResourceGroup, Subscription
 from cerulean.core.digests import Digest
-from cerulean.db import Database, SqlMetadataStore, SqlResourceStore, check, downgrade, migrate
-from cerulean.db.tables import TenantRow
+from cerulean.db import Database, SqlMetadataStore, check, downgrade, migrate
 from cerulean.registry.models import BlobRecord, ManifestRecord, Platform, UploadSession
+from support.resources import T0, add_registries
 
 pytestmark = pytest.mark.anyio
 
@@ -57,36 +53,13 @@ async def test_upgrade_then_check_matches_the_tables(database_url: str) -> None:
         await database.dispose()
 
 
-T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-
-
-async def _registries(database: Database, *names: str) -> None:
-    tenant = str(uuid.uuid4())
-    async with database.write() as conn:
-        await conn.execute(
-            insert(TenantRow).values(id=tenant, display_name="t", default_domain="t.local", created_at=T0)
-        )
-    resources = SqlResourceStore(database)
-    subscription = Subscription(str(uuid.uuid4()), tenant, "s", T0)
-    await resources.add_subscription(subscription)
-    await resources.add_resource_group(ResourceGroup(subscription.id, "rg", "local", T0))
-    for minutes, name in enumerate(names):
-        await resources.add_registry(
-            RegistryResource(
-                subscription.id, "rg", name, "local", "Premium", f"{name}.localhost",
-                admin_user_enabled=False, anonymous_pull_enabled=False,
-                permission_mode="LegacyRegistryPermissions", created_at=T0 + dt.timedelta(minutes=minutes),
-            )
-        )  # fmt: skip
-
-
 async def test_content_from_before_0007_belongs_to_the_first_registry(database_url: str) -> None:
     """Content written when a database held one registry's survives 0007 (SQLite rebuilds the tables
     with foreign keys off: a cascade would empty them) and is the first-provisioned registry's."""
     database = Database(database_url)
     try:
         await migrate(database)
-        await _registries(database, "Served01", "later01")
+        await add_registries(database, "Served01", "later01")
         payload = b'{"schemaVersion": 2}'
         manifest = ManifestRecord(
             digest=Digest.of(payload), media_type="application/vnd.oci.image.manifest.v1+json",
