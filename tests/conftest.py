@@ -74,6 +74,12 @@ def postgres_database_url() -> Iterator[str]:
     yield from _scratch_postgres_database()
 
 
+@pytest.fixture(scope="module")
+def module_postgres_database_url() -> Iterator[str]:
+    """A scratch PostgreSQL database of one module's own (for a first start that provisions it)."""
+    yield from _scratch_postgres_database()
+
+
 @pytest.fixture
 def anyio_backend() -> str:
     """Async tests run on asyncio (the server's own loop family)."""

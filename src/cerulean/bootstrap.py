@@ -40,7 +40,7 @@ from cerulean.identity.secrets import ProvenSecrets, SecretHasher
 from cerulean.identity.throttle import ThrottleLimits
 from cerulean.management import ResourceManager
 from cerulean.network import ClientResolver, TrustedProxies
-from cerulean.provisioning import provision_first_start
+from cerulean.provisioning import claim_registry, provision_first_start
 from cerulean.registry.service import RegistryService
 from cerulean.server import Metrics, build_admin_app, build_app
 from cerulean.server.idp import ManagedIdentityApp
@@ -155,13 +155,6 @@ async def build_node(
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     database = Database(settings.effective_database_url)
     await migrate(database)
-    registry = RegistryService(
-        blobs or FilesystemBlobStore(settings.data_dir / "storage"),
-        SqlMetadataStore(database),
-        clock,
-        cache_ttl=settings.cache_ttl_seconds,
-        max_manifest_bytes=settings.max_manifest_bytes,
-    )
     resources = SqlResourceStore(database)
     issuer_keys = HttpIssuerKeys(settings.federation_jwks, settings.federation_ca_bundle)
     authority = f"{'https' if tls else 'http'}://{login_server}"
@@ -177,6 +170,17 @@ async def build_node(
         ca_bundle=ca_bundle,
         resource_manager=authority,
     )
+    served, previous = await claim_registry(resources, settings.registry_name, login_server)
+    if previous != login_server:
+        # Nodes of one registry must agree on its login server (their tokens are minted for it).
+        _log.info("registry login server recorded", registry=served.name, was=previous, now=login_server)
+    registry = RegistryService(
+        blobs or FilesystemBlobStore(settings.data_dir / "storage"),
+        SqlMetadataStore(database, served.name),
+        clock,
+        cache_ttl=settings.cache_ttl_seconds,
+        max_manifest_bytes=settings.max_manifest_bytes,
+    )
     registry_keys = await open_registry_keys(settings, database, clock, kek)
     credentials = SqlCredentialStore(database)
     audit_log = SqlAuditLog(database)
@@ -184,7 +188,7 @@ async def build_node(
     policy = PolicyCache(
         resources, credentials, SqlDirectoryStore(database), ttl=settings.policy_cache_seconds
     )
-    metadata = SqlMetadataStore(database)
+    metadata = SqlMetadataStore(database, served.name)
     private_endpoint_store = SqlPrivateEndpointStore(database)
     management = ResourceManager(
         policy=policy,
@@ -193,14 +197,14 @@ async def build_node(
         credentials=credentials,
         administration=RegistryAdministration(resources, credentials, kek, SecretHasher(), clock),
         clock=clock,
-        served_registry=settings.registry_name,
+        served_registry=served.name,
         login_server_for=functools.partial(_login_server_for, login_server),
         storage_used=metadata.stored_bytes,
         private_endpoints=private_endpoint_store,
         trusted_services=settings.trusted_services,
     )
     registry_auth = RegistryAuth(
-        registry_name=settings.registry_name,
+        registry_name=served.name,
         login_server=login_server,
         policy=policy,
         tokens=RegistryTokens(
@@ -218,7 +222,7 @@ async def build_node(
         clock=clock,
     )
     network = NetworkControls(
-        registry_name=settings.registry_name,
+        registry_name=served.name,
         policy=policy,
         endpoints=private_endpoint_store,
         resolver=ClientResolver(TrustedProxies(settings.trusted_proxies), settings.forwarded_header),

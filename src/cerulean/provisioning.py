@@ -1,13 +1,19 @@
-"""First start: an empty data directory gets a working cloud of one.
+"""First start: an empty data directory gets a working cloud of one; every start: the registry served.
 
 A tenant, a subscription, a resource group, one Premium registry (named by `registry_name`, its login
 server the listen address), and an application with a client secret that is Owner at `/` and Global
 Administrator of the directory. Its credentials are written once to ``DATA_DIR/bootstrap.json`` (mode
 0600, never overwritten) and returned so `serve` can print ready-to-paste ``export`` lines.
+
+A node on a database that already has a tenant provisions nothing: it serves `registry_name` as stored
+(created on that first start or through ARM) and records its own login server in it, so the ARM
+resource's ``loginServer`` names where clients reach the registry, the audience of the tokens the node
+mints and the service of its challenges.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -17,6 +23,7 @@ from typing import TYPE_CHECKING, Final
 from cerulean.access import builtin_role
 from cerulean.access.modes import PermissionMode
 from cerulean.arm import RegistryResource, ResourceGroup, StoredRoleAssignment, Subscription
+from cerulean.core.errors import CeruleanError
 from cerulean.identity import DirectoryRoles
 
 if TYPE_CHECKING:
@@ -26,12 +33,38 @@ if TYPE_CHECKING:
     from cerulean.core.clock import Clock
     from cerulean.identity import IdentityProvider
 
-__all__ = ["BOOTSTRAP_FILE", "provision_first_start"]
+__all__ = ["BOOTSTRAP_FILE", "UnknownRegistryError", "claim_registry", "provision_first_start"]
 
 BOOTSTRAP_FILE: Final = "bootstrap.json"
 _RESOURCE_GROUP: Final = "cerulean"
 _LOCATION: Final = "local"
 _BOOTSTRAP_SECRET_LIFETIME: Final = dt.timedelta(days=730)
+
+
+class UnknownRegistryError(CeruleanError):
+    """The registry a node was told to serve is not in its database."""
+
+
+async def claim_registry(
+    resources: ResourceStore, registry_name: str, login_server: str
+) -> tuple[RegistryResource, str]:
+    """The stored registry this node serves (any case of its name), `login_server` recorded in it.
+
+    Also returns the login server it had before.
+    """
+    for registry in await resources.list_registries():
+        if registry.name.lower() == registry_name.lower():
+            break
+    else:
+        raise UnknownRegistryError(
+            f"registry {registry_name!r} does not exist in this database; create it through the "
+            "management API (PUT .../Microsoft.ContainerRegistry/registries/{name}) before serving it"
+        )
+    if registry.login_server == login_server:
+        return registry, login_server
+    claimed = dataclasses.replace(registry, login_server=login_server)
+    await resources.update_registry(claimed)
+    return claimed, registry.login_server
 
 
 async def provision_first_start(

@@ -167,7 +167,9 @@ class Settings(BaseSettings):
     )
     environment: Literal["development", "production"] = "development"
     registry_name: str = Field(
-        "cerulean", pattern=r"^[A-Za-z0-9]{5,50}$", description="the registry created on first start"
+        "cerulean",
+        pattern=r"^[A-Za-z0-9]{5,50}$",
+        description="the registry this node serves: created on first start, else already in the database",
     )
     identity_listen: str = Field(
         "127.0.0.1:5002", description="HOST:PORT of the managed identity endpoint (plain HTTP), or 'off'"

@@ -68,9 +68,9 @@ class Arm:
 
 
 @contextlib.contextmanager
-def running_arm(work: Path) -> Iterator[Arm]:
+def running_arm(work: Path, database_url: str | None = None) -> Iterator[Arm]:
     """A TLS server with its bootstrap record and a `pipeline` application that holds no role."""
-    server = start_server(work / "data", extra_args=("--tls", "auto"), admin=False)
+    server = start_server(work / "data", database_url=database_url, extra_args=("--tls", "auto"), admin=False)
     try:
         record = bootstrap(server)
         app = ad(server, "app", "create", "pipeline")

@@ -24,11 +24,15 @@ from support.server import RunningServer, shared_key_file
 
 
 def ad(server: RunningServer, *args: str, stdin: str = "") -> Any:
-    """Run `cerulean ad ARGS --data-dir <server's>` and parse its JSON output."""
+    """Run `cerulean ad ARGS --data-dir <server's>` on the server's database; parse its JSON output."""
     result = subprocess.run(
         [sys.executable, "-m", "cerulean", "ad", *args, "--data-dir", str(server.data_dir)],
         input=stdin,
-        env={**os.environ, "CERULEAN_KEY_ENCRYPTION_KEY_FILE": str(shared_key_file())},
+        env={
+            **os.environ,
+            "CERULEAN_KEY_ENCRYPTION_KEY_FILE": str(shared_key_file()),
+            "CERULEAN_DATABASE_URL": server.database_url,  # the server's, when it is not in its data dir
+        },
         capture_output=True,
         text=True,
         check=False,

@@ -56,7 +56,7 @@ class ResourceStore(Protocol):
         ...
 
     async def delete_registry(self, name: str) -> bool:
-        """Delete a registry, its credentials and the role assignments at or below it; False if none."""
+        """Delete a registry with its credentials, content and role assignments; False if there is none."""
         ...
 
     async def put_role_definition(self, definition: StoredRoleDefinition, role_name: str) -> None:

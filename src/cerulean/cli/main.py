@@ -19,6 +19,7 @@ from cerulean.cli.registry_keys import registry_keys
 from cerulean.cli.role import role
 from cerulean.cli.service_principals import sp
 from cerulean.identity.errors import IdentityError
+from cerulean.provisioning import UnknownRegistryError
 from cerulean.settings import load_settings
 
 __all__ = ["app", "main"]
@@ -59,7 +60,11 @@ def serve(  # noqa: PLR0917 - one parameter per flag, as typer wants
     access_log: Annotated[bool | None, typer.Option("--access-log/--no-access-log")] = None,
     environment: Annotated[str | None, typer.Option(help="development | production")] = None,
     registry: Annotated[
-        str | None, typer.Option(help="Name of the registry created on first start [default: cerulean]")
+        str | None,
+        typer.Option(
+            help="The registry this node serves: created on first start, else one already in the database"
+            " (e.g. created through ARM) [default: cerulean]"
+        ),
     ] = None,
     identity_listen: Annotated[
         str | None,
@@ -105,7 +110,7 @@ def serve(  # noqa: PLR0917 - one parameter per flag, as typer wants
         raise typer.Exit(2) from exc
     try:
         run(settings)
-    except IdentityError as exc:
+    except (IdentityError, UnknownRegistryError) as exc:
         typer.echo(f"cerulean: {exc}", err=True)
         raise typer.Exit(2) from exc
 

@@ -1,7 +1,7 @@
 """The metadata database: tables, migrations and the stores that implement the registry's ports."""
 
 from cerulean.db.engine import Database
-from cerulean.db.migrate import check, migrate
+from cerulean.db.migrate import check, downgrade, migrate
 from cerulean.db.stores import (
     RegistrySigningKeyStore,
     SqlAuditLog,
@@ -22,5 +22,6 @@ __all__ = [
     "SqlPrivateEndpointStore",
     "SqlResourceStore",
     "check",
+    "downgrade",
     "migrate",
 ]

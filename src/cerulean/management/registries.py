@@ -124,7 +124,7 @@ class Registries:
         *,
         served_registry: str,
         login_server_for: Callable[[str], str],
-        storage_used: Callable[[], Awaitable[int]],
+        storage_used: Callable[[str], Awaitable[int]],
         private_endpoints: PrivateEndpointStore,
         trusted_services: Iterable[str],
     ) -> None:
@@ -366,10 +366,9 @@ class Registries:
         scope_maps = sum(1 for m in await self._credentials.scope_maps() if same(m.registry, registry.name))
         tokens = sum(1 for t in await self._credentials.tokens() if same(t.registry, registry.name))
         limits = SKU_LIMITS[sku]
-        served = same(registry.name, self._served)
         connections = len(await self._endpoints.private_endpoint_connections(registry.name))
         return [
-            Usage("Size", _INCLUDED_STORAGE[sku], await self._storage_used() if served else 0, "Bytes"),
+            Usage("Size", _INCLUDED_STORAGE[sku], await self._storage_used(registry.name), "Bytes"),
             Usage("Webhooks", _WEBHOOKS[sku], 0, "Count"),
             Usage("ScopeMaps", limits.scope_maps, scope_maps, "Count"),
             Usage("Tokens", limits.tokens, tokens, "Count"),

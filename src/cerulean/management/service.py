@@ -40,7 +40,7 @@ class ResourceManager:
         clock: Clock,
         served_registry: str,
         login_server_for: Callable[[str], str],
-        storage_used: Callable[[], Awaitable[int]],
+        storage_used: Callable[[str], Awaitable[int]],
         private_endpoints: PrivateEndpointStore,
         trusted_services: Iterable[str],
     ) -> None:

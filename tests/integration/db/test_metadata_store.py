@@ -28,7 +28,7 @@ async def store(database_url: str) -> AsyncIterator[SqlMetadataStore]:
     database = Database(database_url)
     await migrate(database)
     try:
-        yield SqlMetadataStore(database)
+        yield SqlMetadataStore(database, "cerulean")
     finally:
         await database.dispose()
 
@@ -186,3 +186,27 @@ async def test_upload_sessions_survive_and_expire(store: SqlMetadataStore) -> No
     assert [s.id for s in expired] == [session.id]
     await store.delete_upload(session.id)
     assert await store.get_upload("r", session.id) is None
+
+
+async def test_registries_sharing_a_database_see_only_their_own_content(store: SqlMetadataStore) -> None:
+    other = SqlMetadataStore(store._db, "Teams01")  # the same database, another registry
+    await store.put_manifest("shared/app", manifest(b'{"a": 1}'), ["v1"], T0)
+    await other.put_manifest("shared/app", manifest(b'{"b": 2}'), ["v1"], T0)
+    await other.link_blob("shared/app", BlobRecord(Digest.of(b"layer"), 7), T0)
+    await other.create_upload(UploadSession("up-teams", "shared/app", 0, T0, T0))
+
+    mine, theirs = await store.get_tag("shared/app", "v1"), await other.get_tag("shared/app", "v1")
+    assert mine is not None
+    assert theirs is not None
+    assert mine.digest == Digest.of(b'{"a": 1}')
+    assert theirs.digest == Digest.of(b'{"b": 2}')
+    assert await store.get_blob("shared/app", Digest.of(b"layer")) is None
+    assert await store.get_upload("shared/app", "up-teams") is None
+    assert await store.expired_uploads(T0 + dt.timedelta(days=1), 10) == []
+    assert [u.id for u in await other.expired_uploads(T0 + dt.timedelta(days=1), 10)] == ["up-teams"]
+    assert (await store.stored_bytes("teams01"), await store.stored_bytes("cerulean")) == (7, 0)
+
+    assert await other.delete_repository("shared/app") is not None
+    assert await store.get_tag("shared/app", "v1") is not None
+    assert (await other.list_repositories(None, 10, listable_only=False)).items == ()
+    assert (await store.list_repositories(None, 10, listable_only=False)).items == ("shared/app",)

@@ -25,7 +25,7 @@ __all__ = [
 
 
 class SqlMetadataStore(RepositoryStore, BlobLinkStore, ManifestStore, TagStore, UploadStore):
-    """The registry's metadata on SQLite or PostgreSQL."""
+    """One registry's metadata on SQLite or PostgreSQL (other registries' content shares the tables)."""
 
 
 class SqlDirectoryStore(DirectoryObjectStore, ApplicationStore, IdentityStateStore):

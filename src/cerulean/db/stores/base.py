@@ -13,12 +13,13 @@ from cerulean.registry.models import ChangeableAttributes
 if TYPE_CHECKING:
     import datetime as dt
 
+    from sqlalchemy import ColumnElement
     from sqlalchemy.ext.asyncio import AsyncConnection
     from sqlalchemy.orm import DeclarativeBase
 
     from cerulean.db.engine import Database
 
-__all__ = ["TIME_ORDERS", "StoreBase", "attributes_of", "ordered_page", "switches"]
+__all__ = ["TIME_ORDERS", "ContentStoreBase", "StoreBase", "attributes_of", "ordered_page", "switches"]
 
 
 def attributes_of(row: Any) -> ChangeableAttributes:  # noqa: ANN401 - any row with the four switches
@@ -60,13 +61,27 @@ class StoreBase:
         }
         return statement.on_conflict_do_update(index_elements=keys, set_=changes)
 
+
+class ContentStoreBase(StoreBase):
+    """A store of one registry's content: every repository it reads or writes is that registry's."""
+
+    def __init__(self, database: Database, registry: str) -> None:
+        super().__init__(database)
+        self._registry = registry.lower()  # registry names compare without case, as in ARM
+
+    def _named(self, name: str) -> ColumnElement[bool]:
+        """The repository `name` of this store's registry."""
+        return and_(RepositoryRow.registry_name == self._registry, RepositoryRow.name == name)
+
     async def _repository_id(self, conn: AsyncConnection, name: str) -> int | None:
-        result = await conn.execute(select(RepositoryRow.id).where(RepositoryRow.name == name))
+        result = await conn.execute(select(RepositoryRow.id).where(self._named(name)))
         return result.scalar_one_or_none()
 
     async def _ensure_repository(self, conn: AsyncConnection, name: str, now: dt.datetime) -> int:
         await conn.execute(
-            self._insert_ignoring_duplicates(RepositoryRow).values(name=name, created_at=now, updated_at=now)
+            self._insert_ignoring_duplicates(RepositoryRow).values(
+                registry_name=self._registry, name=name, created_at=now, updated_at=now
+            )
         )
         repository_id = await self._repository_id(conn, name)
         assert repository_id is not None  # inserted or already there, in this transaction

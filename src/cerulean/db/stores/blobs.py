@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select
 
-from cerulean.db.stores.base import StoreBase
+from cerulean.db.stores.base import ContentStoreBase
 from cerulean.db.tables import RepositoryBlobRow, RepositoryRow
 from cerulean.registry.models import BlobRecord
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["BlobLinkStore"]
 
 
-class BlobLinkStore(StoreBase):
+class BlobLinkStore(ContentStoreBase):
     """Blob links."""
 
     async def get_blob(self, repository: str, digest: Digest) -> BlobRecord | None:
@@ -27,7 +27,7 @@ class BlobLinkStore(StoreBase):
         query = (
             select(RepositoryBlobRow.size)
             .join(RepositoryRow, RepositoryRow.id == RepositoryBlobRow.repository_id)
-            .where(RepositoryRow.name == repository, RepositoryBlobRow.digest == str(digest))
+            .where(self._named(repository), RepositoryBlobRow.digest == str(digest))
         )
         async with self._db.read() as conn:
             size = (await conn.execute(query)).scalar_one_or_none()
@@ -68,16 +68,22 @@ class BlobLinkStore(StoreBase):
         query = (
             select(RepositoryBlobRow.digest)
             .join(RepositoryRow, RepositoryRow.id == RepositoryBlobRow.repository_id)
-            .where(RepositoryRow.name == repository, RepositoryBlobRow.digest.in_(wanted))
+            .where(self._named(repository), RepositoryBlobRow.digest.in_(wanted))
         )
         async with self._db.read() as conn:
             present = set((await conn.execute(query)).scalars())
         return [d for d in dict.fromkeys(digests) if str(d) not in present]
 
-    async def stored_bytes(self) -> int:
-        """The bytes of every distinct blob any repository links (a registry's `Size` usage)."""
-        distinct = select(RepositoryBlobRow.digest, func.max(RepositoryBlobRow.size).label("size")).group_by(
-            RepositoryBlobRow.digest
+    async def stored_bytes(self, registry: str) -> int:
+        """The bytes of every distinct blob a repository of `registry` links (its `Size` usage).
+
+        Any registry's, not only this store's: the management plane reports every registry's usage.
+        """
+        distinct = (
+            select(RepositoryBlobRow.digest, func.max(RepositoryBlobRow.size).label("size"))
+            .join(RepositoryRow, RepositoryRow.id == RepositoryBlobRow.repository_id)
+            .where(RepositoryRow.registry_name == registry.lower())
+            .group_by(RepositoryBlobRow.digest)
         )
         query = select(func.coalesce(func.sum(distinct.subquery().c.size), 0))
         async with self._db.read() as conn:

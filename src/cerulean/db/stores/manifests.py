@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, delete, insert, select, update
 
 from cerulean.core.digests import Digest
-from cerulean.db.stores.base import TIME_ORDERS, StoreBase, attributes_of, ordered_page, switches
+from cerulean.db.stores.base import TIME_ORDERS, ContentStoreBase, attributes_of, ordered_page, switches
 from cerulean.db.tables import ManifestReferenceRow, ManifestRow, RepositoryRow, TagRow
 from cerulean.registry.models import ManifestRecord, Page, Platform, Reference
 
@@ -62,11 +62,11 @@ def _record(row: Any, tags: Iterable[str] = ()) -> ManifestRecord:  # noqa: ANN4
     )
 
 
-class ManifestStore(StoreBase):
+class ManifestStore(ContentStoreBase):
     """Manifests."""
 
     def _in_repository(self, repository: str) -> Any:  # noqa: ANN401 - a SQL expression
-        return and_(ManifestRow.repository_id == RepositoryRow.id, RepositoryRow.name == repository)
+        return and_(ManifestRow.repository_id == RepositoryRow.id, self._named(repository))
 
     async def _tags_by_manifest(
         self, conn: AsyncConnection, manifest_ids: Sequence[int]

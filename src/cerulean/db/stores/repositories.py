@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, exists, func, or_, select, update
 
 from cerulean.core.digests import Digest
-from cerulean.db.stores.base import StoreBase, attributes_of, switches
+from cerulean.db.stores.base import ContentStoreBase, attributes_of, switches
 from cerulean.db.tables import ManifestRow, RepositoryRow, TagRow
 from cerulean.registry.models import Page, RepositoryRecord
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["RepositoryStore"]
 
 
-class RepositoryStore(StoreBase):
+class RepositoryStore(ContentStoreBase):
     """Repositories."""
 
     async def get_repository(self, name: str) -> RepositoryRecord | None:
@@ -32,7 +32,7 @@ class RepositoryStore(StoreBase):
             row = (
                 await conn.execute(
                     select(RepositoryRow, manifests.label("manifest_count"), tags.label("tag_count")).where(
-                        RepositoryRow.name == name
+                        self._named(name)
                     )
                 )
             ).one_or_none()
@@ -54,14 +54,14 @@ class RepositoryStore(StoreBase):
             RepositoryRow.write_enabled,
             RepositoryRow.list_enabled,
             RepositoryRow.read_enabled,
-        ).where(RepositoryRow.name == name)
+        ).where(self._named(name))
         async with self._db.read() as conn:
             row = (await conn.execute(query)).one_or_none()
         return None if row is None else attributes_of(row)
 
     async def has_locked_content(self, name: str) -> bool:
         """Whether a tag or manifest of the repository disables deleting or writing."""
-        repository = select(RepositoryRow.id).where(RepositoryRow.name == name).scalar_subquery()
+        repository = select(RepositoryRow.id).where(self._named(name)).scalar_subquery()
         locked_manifest = exists().where(
             ManifestRow.repository_id == repository,
             or_(ManifestRow.delete_enabled.is_(False), ManifestRow.write_enabled.is_(False)),
@@ -77,6 +77,7 @@ class RepositoryStore(StoreBase):
         """Names of repositories holding at least one manifest, after `last`, in byte order."""
         query = (
             select(RepositoryRow.name)
+            .where(RepositoryRow.registry_name == self._registry)
             .where(exists().where(ManifestRow.repository_id == RepositoryRow.id))
             .order_by(RepositoryRow.name)
             .limit(limit + 1)
@@ -95,9 +96,7 @@ class RepositoryStore(StoreBase):
         """Replace the lock switches of a repository."""
         async with self._db.write() as conn:
             result = await conn.execute(
-                update(RepositoryRow)
-                .where(RepositoryRow.name == name)
-                .values(**switches(attributes), updated_at=now)
+                update(RepositoryRow).where(self._named(name)).values(**switches(attributes), updated_at=now)
             )
         if result.rowcount == 0:
             return None

@@ -21,6 +21,7 @@ from cerulean.db.stores.policy import policy_write
 from cerulean.db.tables import (
     AdminPasswordRow,
     RegistryResourceRow,
+    RepositoryRow,
     ResourceGroupRow,
     RoleAssignmentRow,
     RoleDefinitionRow,
@@ -28,6 +29,7 @@ from cerulean.db.tables import (
     SubscriptionRow,
     TokenPasswordRow,
     TokenRow,
+    UploadRow,
 )
 
 if TYPE_CHECKING:
@@ -132,7 +134,7 @@ class SqlResourceStore(StoreBase):
             )
 
     async def delete_registry(self, name: str) -> bool:
-        """Delete a registry with its credentials and the role assignments at or below its scope."""
+        """Delete a registry with its credentials, content and the role assignments at or below its scope."""
         key = name.lower()
         async with policy_write(self._db) as conn:
             row = (
@@ -153,6 +155,10 @@ class SqlResourceStore(StoreBase):
             )
             for table in (TokenPasswordRow, TokenRow, ScopeMapRow, AdminPasswordRow):
                 await conn.execute(delete(table).where(func.lower(table.registry_name) == key))
+            # Its content too (manifests, tags and blob links go with their repository); blob bytes stay
+            # until garbage collection, as for any deleted repository.
+            await conn.execute(delete(RepositoryRow).where(RepositoryRow.registry_name == key))
+            await conn.execute(delete(UploadRow).where(UploadRow.registry_name == key))
             await conn.execute(delete(RegistryResourceRow).where(RegistryResourceRow.name == row.name))
             return True
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, select, update
 
 from cerulean.core.digests import Digest
-from cerulean.db.stores.base import TIME_ORDERS, StoreBase, attributes_of, ordered_page, switches
+from cerulean.db.stores.base import TIME_ORDERS, ContentStoreBase, attributes_of, ordered_page, switches
 from cerulean.db.tables import ManifestRow, RepositoryRow, TagRow
 from cerulean.registry.models import Page, TagRecord
 
@@ -40,7 +40,7 @@ def _record(row: Any) -> TagRecord:  # noqa: ANN401 - a result row
     )
 
 
-class TagStore(StoreBase):
+class TagStore(ContentStoreBase):
     """Tags."""
 
     def _tags_of(self, repository: str) -> Any:  # noqa: ANN401 - a SQL select
@@ -48,7 +48,7 @@ class TagStore(StoreBase):
             select(*_TAG_COLUMNS)
             .join(ManifestRow, ManifestRow.id == TagRow.manifest_id)
             .join(RepositoryRow, RepositoryRow.id == TagRow.repository_id)
-            .where(RepositoryRow.name == repository)
+            .where(self._named(repository))
         )
 
     async def get_tag(self, repository: str, tag: str) -> TagRecord | None:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, insert, select, update
 
-from cerulean.db.stores.base import StoreBase
+from cerulean.db.stores.base import ContentStoreBase
 from cerulean.db.tables import UploadRow
 from cerulean.registry.models import UploadSession
 
@@ -27,7 +27,7 @@ def _session(row: UploadRow) -> UploadSession:
     )
 
 
-class UploadStore(StoreBase):
+class UploadStore(ContentStoreBase):
     """Upload sessions, so a restart or another node can continue an upload."""
 
     async def create_upload(self, session: UploadSession) -> None:
@@ -36,6 +36,7 @@ class UploadStore(StoreBase):
             await conn.execute(
                 insert(UploadRow).values(
                     id=session.id,
+                    registry_name=self._registry,
                     repository=session.repository,
                     size=session.size,
                     algorithm=session.algorithm,
@@ -46,7 +47,11 @@ class UploadStore(StoreBase):
 
     async def get_upload(self, repository: str, upload_id: str) -> UploadSession | None:
         """The session, if it belongs to `repository`."""
-        query = select(UploadRow).where(UploadRow.id == upload_id, UploadRow.repository == repository)
+        query = select(UploadRow).where(
+            UploadRow.id == upload_id,
+            UploadRow.registry_name == self._registry,
+            UploadRow.repository == repository,
+        )
         async with self._db.read() as conn:
             row = (await conn.execute(query)).one_or_none()
         return None if row is None else _session(row)  # type: ignore[arg-type]
@@ -55,18 +60,25 @@ class UploadStore(StoreBase):
         """Record the size after a successful chunk."""
         async with self._db.write() as conn:
             await conn.execute(
-                update(UploadRow).where(UploadRow.id == upload_id).values(size=size, updated_at=now)
+                update(UploadRow)
+                .where(UploadRow.id == upload_id, UploadRow.registry_name == self._registry)
+                .values(size=size, updated_at=now)
             )
 
     async def delete_upload(self, upload_id: str) -> None:
         """Forget a session."""
         async with self._db.write() as conn:
-            await conn.execute(delete(UploadRow).where(UploadRow.id == upload_id))
+            await conn.execute(
+                delete(UploadRow).where(UploadRow.id == upload_id, UploadRow.registry_name == self._registry)
+            )
 
     async def expired_uploads(self, before: dt.datetime, limit: int) -> list[UploadSession]:
         """Sessions untouched since `before`, oldest first."""
         query = (
-            select(UploadRow).where(UploadRow.updated_at < before).order_by(UploadRow.updated_at).limit(limit)
+            select(UploadRow)
+            .where(UploadRow.registry_name == self._registry, UploadRow.updated_at < before)
+            .order_by(UploadRow.updated_at)
+            .limit(limit)
         )
         async with self._db.read() as conn:
             rows = (await conn.execute(query)).all()

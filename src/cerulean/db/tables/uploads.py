@@ -16,9 +16,10 @@ class UploadRow(Base):
     """An upload in progress; `size` is what the last successful request stored."""
 
     __tablename__ = "uploads"
-    __table_args__ = (Index(None, "updated_at"),)
+    __table_args__ = (Index(None, "registry_name", "updated_at"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    registry_name: Mapped[str] = mapped_column(String(50))  # lower case
     repository: Mapped[str] = mapped_column(Name(256))
     size: Mapped[int] = mapped_column(BigInteger)
     algorithm: Mapped[str] = mapped_column(String(16))
