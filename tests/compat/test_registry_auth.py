@@ -343,6 +343,16 @@ def test_scopes_repeated_or_space_separated_and_both_spellings(acr: Acr) -> None
 # -- real clients ---------------------------------------------------------------------------------------
 
 
+def anonymous_get(acr: Acr, scope: str) -> httpx.Response:
+    """Docker's token request: a GET with the scope and service and nothing else."""
+    with acr.client() as client:
+        return client.get("/oauth2/token", params={"scope": scope, "service": acr.login})
+
+
+def tls_for(acr: Acr) -> str:
+    return f"--cert-dir={Path(acr.ca).parent / 'trust'}"
+
+
 def _skopeo(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         ["skopeo", "--insecure-policy", *args], capture_output=True, text=True, timeout=180, check=False
@@ -437,9 +447,22 @@ def test_anonymous_sdk_client_only_while_anonymous_pull_is_on(acr: Acr) -> None:
         with bearer(acr, anonymous.json()["access_token"]) as client:
             assert client.get("/v2/public/app/manifests/v1").status_code == 200
             assert client.post("/v2/public/app/blobs/uploads/").status_code == 403  # an entry, without push
+        # Docker's token request names no grant: a GET without credentials is the anonymous one.
+        docker = anonymous_get(acr, "repository:public/app:pull")
+        assert docker.status_code == 200, docker.text
+        assert unverified_claims(docker.json()["access_token"])["access"] == [
+            {"type": "repository", "name": "public/app", "actions": ["pull"]}
+        ]
+        pulled = _skopeo("inspect", tls_for(acr), "--no-creds", f"docker://{acr.login}/public/app:v1")
+        assert pulled.returncode == 0, pulled.stderr
     finally:
         acr.set(anonymous_pull_enabled=False)
     assert access_token(acr, ["repository:public/app:pull"], grant_type="password").status_code == 401
+    refused = anonymous_get(acr, "repository:public/app:pull")
+    assert refused.status_code == 401, refused.text
+    assert "access_token" not in refused.text
+    denied = _skopeo("inspect", tls_for(acr), "--no-creds", f"docker://{acr.login}/public/app:v1")
+    assert denied.returncode != 0
 
 
 # -- scenarios ------------------------------------------------------------------------------------------

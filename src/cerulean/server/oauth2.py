@@ -96,6 +96,9 @@ class TokenEndpoints:
                 return json_response({"refresh_token": token}, headers=_NO_STORE)
             scopes = [value for name, value in pairs if name == "scope"]
             authorization = request.headers.get("authorization", "")
+            if method == "GET":
+                # Docker's token request names no grant: Basic credentials, or none for anonymous pull.
+                form.setdefault("grant_type", "password")
             token = await self._auth.token(form, scopes, authorization, caller, admission)
             return json_response({"access_token": token}, headers=_NO_STORE)
         except AuthError as error:
