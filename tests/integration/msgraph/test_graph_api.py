@@ -652,8 +652,8 @@ def test_patch_application_refuses_bad_bodies_and_changes_nothing(graph: Graph) 
 def test_patch_application_is_refused_to_strangers(graph: Graph) -> None:
     app = _application(graph, "guarded")
     path = f"/v1.0/applications/{app['id']}"
-    _error(graph.admin.patch(f"/v1.0/applications/{uuid.uuid4()}", json={"displayName": "x"}), 404,
-           "Request_ResourceNotFound")  # fmt: skip
+    unknown = graph.admin.patch(f"/v1.0/applications/{uuid.uuid4()}", json={"displayName": "x"})
+    _error(unknown, 404, "Request_ResourceNotFound")
     _error(
         httpx.patch(f"{graph.server.url}{path}", json={"displayName": "x"}), 401, "InvalidAuthenticationToken"
     )
