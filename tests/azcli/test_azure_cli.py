@@ -436,6 +436,43 @@ def test_create_for_rbac_makes_a_principal_that_logs_in_pushes_and_pulls(
         assert http.get("/v2/").status_code == 401
 
 
+@pytest.mark.usefixtures("pushed")  # HELLO, which AcrPull lets it pull
+def test_create_for_rbac_again_reuses_the_application_and_replaces_its_password(
+    az: Az, cloud: Az, cerulean: Cerulean, skopeo: str, tmp_path: Path
+) -> None:
+    name = f"rbac-again-{uuid.uuid4().hex[:6]}"
+    command = (
+        "ad", "sp", "create-for-rbac", "--name", name, "--role", "AcrPull", "--scopes", cerulean.registry_id,
+    )  # fmt: skip
+    first = az.ok(*command)
+    # The rerun: PATCH /applications/{id} {"displayName"}, removePassword for every password the application
+    # has, addPassword, the principal found by displayName, and a role assignment that already exists.
+    rerun = az.run(*command)
+    assert rerun.returncode == 0, rerun.explain()
+    assert "Found an existing application instance" in rerun.warnings
+    assert "Role assignment already exists" in rerun.warnings
+    second = rerun.json()
+    assert (second["appId"], second["displayName"]) == (first["appId"], name)
+    assert second["password"] != first["password"]
+    app_id = first["appId"]
+    [app] = az.ok("ad", "app", "list", "--display-name", name)
+    assert (app["appId"], len(app["passwordCredentials"])) == (app_id, 1)
+    [principal] = az.ok("ad", "sp", "list", "--display-name", name)
+    assert principal["appId"] == app_id
+    [assignment] = az.ok("role", "assignment", "list", "--assignee", app_id, "--scope", cerulean.registry_id)
+    assert (assignment["principalId"], assignment["roleDefinitionName"]) == (principal["id"], "AcrPull")
+
+    # az replaces the credentials: the new password signs in and pulls, the first one no longer does.
+    puller = cloud.fork(tmp_path / "azure")
+    login = ("login", "--service-principal", "--username", app_id, "--tenant", cerulean.record["tenantId"])
+    puller.ok(*login, f"--password={second['password']}")
+    assert _pull(skopeo, cerulean, HELLO, f"{app_id}:{second['password']}").returncode == 0
+    # Its own configuration directory: MSAL would answer from the token cache the first login filled.
+    stale = cloud.fork(tmp_path / "stale").fails(*login, f"--password={first['password']}")
+    assert "AADSTS7000215" in stale.errors
+    assert _pull(skopeo, cerulean, HELLO, f"{app_id}:{first['password']}").returncode != 0
+
+
 def test_ad_sp_create_makes_the_principal_of_an_application_once(az: Az) -> None:
     app = az.ok("ad", "app", "create", "--display-name", f"two-step-{uuid.uuid4().hex[:6]}")
     assert (

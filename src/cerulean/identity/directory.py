@@ -42,6 +42,7 @@ __all__ = ["DEFAULT_SECRET_LIFETIME", "DirectoryRoles", "DirectoryService", "New
 
 DEFAULT_SECRET_LIFETIME: Final = dt.timedelta(days=180)  # the portal's recommended default
 MAX_SECRET_LIFETIME: Final = dt.timedelta(days=730)
+MAX_DISPLAY_NAME: Final = 256  # the width of the display_name columns
 _UPN: Final = re.compile(r"[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9.-]{1,190}")
 _FEDERATED_NAME: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{2,119}")
 _MIN_PASSWORD: Final = 8
@@ -166,10 +167,15 @@ class DirectoryService:
         await self._store.add_service_principal(principal)
         return principal
 
+    async def update_application(
+        self, application_id: str, *, display_name: str | None = None
+    ) -> Application | None:
+        """Change an application (None if there is none); None fields stay as they are."""
+        name = None if display_name is None else _application_name(display_name)
+        return await self._store.update_application(application_id, display_name=name)
+
     def _new_application(self, tenant_id: str, display_name: str) -> Application:
-        if not display_name.strip():
-            raise IdentityError("displayName is required")
-        return Application(new_id(), new_id(), tenant_id, display_name.strip(), self._clock.now())
+        return Application(new_id(), new_id(), tenant_id, _application_name(display_name), self._clock.now())
 
     async def add_secret(
         self, application_id: str, display_name: str = "", lifetime: dt.timedelta = DEFAULT_SECRET_LIFETIME
@@ -281,6 +287,15 @@ class DirectoryService:
     async def grant_directory_role(self, role_template_id: str, principal_id: str) -> None:
         """Give a principal a directory role."""
         await self._store.add_directory_role(DirectoryRole(role_template_id, principal_id))
+
+
+def _application_name(display_name: str) -> str:
+    name = display_name.strip()
+    if not name:
+        raise IdentityError("displayName is required")
+    if len(name) > MAX_DISPLAY_NAME:
+        raise IdentityError(f"displayName must have at most {MAX_DISPLAY_NAME} characters")
+    return name
 
 
 def _principal_of(application: Application, *, enabled: bool) -> ServicePrincipal:

@@ -167,6 +167,10 @@ class DirectoryStore(DirectoryReader, Protocol):
         """A tenant's applications, by name."""
         ...
 
+    async def update_application(self, object_id: str, *, display_name: str | None) -> Application | None:
+        """Change an application; None fields stay as they are (None if there is no such application)."""
+        ...
+
     async def list_service_principals(self, tenant_id: str) -> list[ServicePrincipal]:
         """A tenant's service principals (applications' and managed identities'), by name."""
         ...

@@ -230,6 +230,17 @@ async def test_applications_and_their_principals(store: SqlDirectoryStore) -> No
     assert await store.list_service_principals(TENANT.id) == [agent_sp, builder_sp]
 
 
+async def test_update_application_renames_the_application_only(store: SqlDirectoryStore) -> None:
+    app, principal = application("before")
+    await store.add_application(app, principal)
+    renamed = await store.update_application(app.id.upper(), display_name="after")
+    assert renamed == dataclasses.replace(app, display_name="after")
+    assert await store.update_application(app.id, display_name=None) == renamed
+    assert await store.get_service_principal(principal.id) == principal  # an object of its own
+    assert await store.update_application(new_id(), display_name="x") is None
+    assert await store.list_applications(TENANT.id) == [renamed]
+
+
 async def test_an_application_and_its_principal_are_added_together(store: SqlDirectoryStore) -> None:
     first, principal = application("first")
     await store.add_application(first, principal)

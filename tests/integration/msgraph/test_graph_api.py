@@ -585,3 +585,101 @@ def test_odd_paths_never_fail_the_server(graph: Graph) -> None:
             response = graph.admin.request(method, path, json={})
             assert 400 <= response.status_code < 500, (method, path, response.text)
             assert "error" in response.json()
+
+
+def test_patch_application_renames_it_and_keeps_the_rest(graph: Graph) -> None:
+    app = _application(graph, "patch-me")
+    secret = graph.admin.post(f"/v1.0/applications/{app['id']}/addPassword", json={}).json()
+    # What `az ad sp create-for-rbac -n NAME` sends when NAME exists: the same name again.
+    same = graph.admin.patch(f"/v1.0/applications/{app['id']}", json={"displayName": "patch-me"})
+    assert (same.status_code, same.content) == (204, b"")
+    renamed = graph.admin.patch(
+        f"/v1.0/applications/{app['id'].upper()}",
+        json={"@odata.type": "#microsoft.graph.application", "displayName": "  patched  "},
+    )
+    assert renamed.status_code == 204, renamed.text
+    assert graph.admin.patch(f"/v1.0/applications/{app['id']}", json={}).status_code == 204
+    after = graph.admin.get(f"/v1.0/applications/{app['id']}").json()
+    assert (after["displayName"], after["appId"], after["createdDateTime"]) == (
+        "patched",
+        app["appId"],
+        app["createdDateTime"],
+    )
+    assert [c["keyId"] for c in after["passwordCredentials"]] == [secret["keyId"]]
+    assert graph.token(app["appId"], secret["secretText"], "https://containerregistry.azure.net/.default")
+    found = graph.admin.get("/v1.0/applications", params={"$filter": "displayName eq 'patched'"}).json()
+    assert [a["id"] for a in found["value"]] == [app["id"]]
+    # The service principal is an object of its own: it keeps its name.
+    [principal] = graph.admin.get(
+        "/v1.0/servicePrincipals", params={"$filter": f"appId eq '{app['appId']}'"}
+    ).json()["value"]
+    assert principal["displayName"] == "patch-me"
+
+
+def test_patch_application_refuses_bad_bodies_and_changes_nothing(graph: Graph) -> None:
+    app = graph.admin.post("/v1.0/applications", json={"displayName": "unchanged"}).json()
+    path = f"/v1.0/applications/{app['id']}"
+    refusals = {
+        "Invalid property 'responseHeaders'.": {"displayName": "x", "responseHeaders": {}},
+        "Invalid property '@odata.type'.": {"@odata.type": "#microsoft.graph.user"},
+        "New password credentials must be generated using service actions.": {
+            "displayName": "x",
+            "passwordCredentials": [{"displayName": "sneaky"}],
+        },
+        "Property 'identifierUris' of application is not supported by this server.": {
+            "displayName": "x",
+            "identifierUris": ["api://x"],
+        },
+        "Property 'appId' of application is not supported by this server.": {"appId": str(uuid.uuid4())},
+        "Invalid value specified for property 'displayName' of resource.": {"displayName": "   "},
+    }
+    for message, body in refusals.items():
+        assert _error(graph.admin.patch(path, json=body), 400, "Request_BadRequest")["message"] == message
+    for body in ({"displayName": None}, {"displayName": 5}, {"displayName": "n" * 257}):
+        _error(graph.admin.patch(path, json=body), 400, "Request_BadRequest")
+    for raw in (b"{not json", b"[]", b'"displayName"'):
+        _error(graph.admin.patch(path, content=raw), 400, "Request_BadRequest")
+    after = graph.admin.get(path).json()
+    assert (after["displayName"], after["appId"], after["passwordCredentials"]) == (
+        "unchanged",
+        app["appId"],
+        [],
+    )
+    longest = graph.admin.patch(path, json={"displayName": "n" * 256})
+    assert longest.status_code == 204, longest.text
+
+
+def test_patch_application_is_refused_to_strangers(graph: Graph) -> None:
+    app = _application(graph, "guarded")
+    path = f"/v1.0/applications/{app['id']}"
+    unknown = graph.admin.patch(f"/v1.0/applications/{uuid.uuid4()}", json={"displayName": "x"})
+    _error(unknown, 404, "Request_ResourceNotFound")
+    _error(
+        httpx.patch(f"{graph.server.url}{path}", json={"displayName": "x"}), 401, "InvalidAuthenticationToken"
+    )
+    for role in (None, "directory-readers", "user-administrator", "groups-administrator"):
+        _, client = _app_with_role(graph, f"patcher-{role}", role)
+        with client:
+            _error(client.patch(path, json={"displayName": "taken"}), 403, "Authorization_RequestDenied")
+    _, admin = _app_with_role(graph, "patcher-application-administrator", "application-administrator")
+    with admin:
+        assert admin.patch(path, json={"displayName": "by-app-admin"}).status_code == 204
+    other = ad(graph.server, "tenant-create", "Tailspin", "--domain", "tailspin.test")
+    foreign = ad(graph.server, "app", "create", "tailspin-admin", "--tenant", other["tenantId"])
+    ad(graph.server, "role-grant", foreign["servicePrincipalId"], "--role", "global-administrator")
+    secret = ad(graph.server, "app", "add-secret", foreign["appId"], "--tenant", other["tenantId"])[
+        "secretText"
+    ]
+    token = httpx.post(
+        f"{graph.server.url}/{other['tenantId']}/oauth2/v2.0/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": foreign["appId"],
+            "client_secret": secret,
+            "scope": "https://graph.microsoft.com/.default",
+        },
+    ).json()["access_token"]
+    with graph.client(token) as stranger:
+        # Another tenant's Global Administrator: the application does not exist for it.
+        _error(stranger.patch(path, json={"displayName": "hijacked"}), 404, "Request_ResourceNotFound")
+    assert graph.admin.get(path).json()["displayName"] == "by-app-admin"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 
 from cerulean.db.stores.directory_rows import DirectoryRows
 from cerulean.db.tables import (
@@ -130,6 +130,16 @@ class ApplicationStore(DirectoryRows):
             Application(r.id, r.app_id, r.tenant_id, r.display_name, r.created_at)
             for r in await self._rows(query)
         ]
+
+    async def update_application(self, object_id: str, *, display_name: str | None) -> Application | None:
+        """Change an application; its service principal is an object of its own and keeps its name."""
+        if display_name is not None:
+            await self._write(
+                update(ApplicationRow)
+                .where(ApplicationRow.id == object_id.lower())
+                .values(display_name=display_name)
+            )
+        return await self.get_application(object_id)
 
     async def service_principal_by_app_id(self, tenant_id: str, app_id: str) -> ServicePrincipal | None:
         """A service principal by client id."""

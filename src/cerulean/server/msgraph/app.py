@@ -100,6 +100,12 @@ _ROUTES: Final[list[tuple[str, re.Pattern[str], Handler, Need]]] = [
     ("POST", re.compile(r"/v1\.0/applications"), handlers.create_application, Need.WRITE_APPLICATIONS),
     ("GET", re.compile(rf"/v1\.0/applications/{_ID}"), handlers.get_application, Need.READ),
     (
+        "PATCH",
+        re.compile(rf"/v1\.0/applications/{_ID}"),
+        handlers.update_application,
+        Need.WRITE_APPLICATIONS,
+    ),
+    (
         "POST",
         re.compile(rf"/v1\.0/applications/{_ID}/addPassword"),
         handlers.add_password,

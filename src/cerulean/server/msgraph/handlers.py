@@ -39,6 +39,23 @@ _OBJECT_REF: Final = re.compile(
     r".*/(?:directoryObjects|users|groups|servicePrincipals)/(?P<id>[0-9a-fA-F-]{36})"
 )
 _MAX_TOP: Final = 999
+_APPLICATION_TYPE: Final = "#microsoft.graph.application"
+_APPLICATION_PATCHABLE: Final = frozenset({"displayName"})
+# Graph's application properties (v1.0 and beta). A PATCH naming one Cerulean does not keep is refused as
+# unsupported; any other name as a property the type does not have.
+_APPLICATION_PROPERTIES: Final = frozenset(
+    {
+        "addIns", "api", "appId", "appRoles", "applicationTemplateId", "authenticationBehaviors",
+        "certification", "createdDateTime", "defaultRedirectUri", "deletedDateTime", "description",
+        "disabledByMicrosoftStatus", "groupMembershipClaims", "id", "identifierUris", "info",
+        "isDeviceOnlyAuthSupported", "isFallbackPublicClient", "keyCredentials", "logo",
+        "nativeAuthenticationApisEnabled", "notes", "oauth2RequirePostResponse", "optionalClaims",
+        "parentalControlSettings", "passwordCredentials", "publicClient", "publisherDomain",
+        "requestSignatureVerification", "requiredResourceAccess", "samlMetadataUrl",
+        "serviceManagementReference", "servicePrincipalLockConfiguration", "signInAudience", "spa", "tags",
+        "tokenEncryptionKeyId", "uniqueName", "verifiedPublisher", "web",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,6 +306,30 @@ async def create_application(call: Call) -> Response:
         call.caller.tenant_id, _text(call.body, "displayName")
     )
     return _json(await _application_json(call, application), 201)
+
+
+async def update_application(call: Call) -> Response:
+    """Change an application (204): only what Cerulean keeps may be given.
+
+    `az ad sp create-for-rbac -n NAME` sends `{"displayName": NAME}` here when NAME already exists.
+    Graph refuses a property its type does not have and `passwordCredentials` (only `addPassword` and
+    `removePassword` change those); a Graph property Cerulean does not keep is refused as well, since
+    answering 204 would tell the client it was set.
+    """
+    application = await _application(call)
+    for name, value in call.body.items():
+        if name in _APPLICATION_PATCHABLE or (name == "@odata.type" and value == _APPLICATION_TYPE):
+            continue
+        if name == "passwordCredentials":
+            raise GraphError.bad_request("New password credentials must be generated using service actions.")
+        if name in _APPLICATION_PROPERTIES:
+            raise GraphError.bad_request(f"Property '{name}' of application is not supported by this server.")
+        raise GraphError.bad_request(f"Invalid property '{name[:64]}'.")
+    display_name = None
+    if "displayName" in call.body:
+        display_name = _text(call.body, "displayName")
+    await call.identity.directory.update_application(application.id, display_name=display_name)
+    return Response(status_code=204)
 
 
 async def add_password(call: Call) -> Response:
