@@ -17,7 +17,13 @@ from cerulean.identity.errors import IdentityError
 if TYPE_CHECKING:
     import datetime as dt
 
-__all__ = ["ParsedCertificate", "parse_certificate", "thumbprint_from_header", "verify_rsa_signature"]
+__all__ = [
+    "ParsedCertificate",
+    "parse_certificate",
+    "parse_der_certificate",
+    "thumbprint_from_header",
+    "verify_rsa_signature",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +43,25 @@ def parse_certificate(pem: str) -> ParsedCertificate:
         certificate = x509.load_pem_x509_certificate(pem.encode())
     except ValueError as exc:
         raise IdentityError("not a PEM-encoded X.509 certificate") from exc
-    if not isinstance(certificate.public_key(), rsa.RSAPublicKey):
+    return _parsed(certificate)
+
+
+def parse_der_certificate(der: bytes) -> ParsedCertificate:
+    """Parse a DER certificate, as Graph's `keyCredential.key` carries it; `IdentityError` if unusable."""
+    try:
+        certificate = x509.load_der_x509_certificate(der)
+    except ValueError as exc:
+        raise IdentityError("not a DER-encoded X.509 certificate") from exc
+    return _parsed(certificate)
+
+
+def _parsed(certificate: x509.Certificate) -> ParsedCertificate:
+    # Client assertions are RS256 or PS256 (assertions.py), so any other key could never sign in.
+    try:
+        public_key = certificate.public_key()
+    except ValueError as exc:  # an unknown or malformed key algorithm
+        raise IdentityError("the certificate's public key cannot be read") from exc
+    if not isinstance(public_key, rsa.RSAPublicKey):
         raise IdentityError("only RSA certificates can sign client assertions")
     der = certificate.public_bytes(serialization.Encoding.DER)
     return ParsedCertificate(

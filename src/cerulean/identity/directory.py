@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-from cerulean.identity.certificates import parse_certificate
-from cerulean.identity.errors import IdentityError, NoBackingApplicationError
+from cerulean.identity.certificates import ParsedCertificate, parse_certificate, parse_der_certificate
+from cerulean.identity.errors import IdentityError, InvalidKeyCredentialError, NoBackingApplicationError
 from cerulean.identity.models import (
     DEFAULT_FEDERATED_AUDIENCE,
     Application,
@@ -38,7 +38,14 @@ if TYPE_CHECKING:
     from cerulean.identity.interfaces import DirectoryStore
     from cerulean.identity.secrets import SecretHasher
 
-__all__ = ["DEFAULT_SECRET_LIFETIME", "DirectoryRoles", "DirectoryService", "NewSecret", "NewWorkload"]
+__all__ = [
+    "DEFAULT_SECRET_LIFETIME",
+    "DirectoryRoles",
+    "DirectoryService",
+    "KeyCredentialInput",
+    "NewSecret",
+    "NewWorkload",
+]
 
 DEFAULT_SECRET_LIFETIME: Final = dt.timedelta(days=180)  # the portal's recommended default
 MAX_SECRET_LIFETIME: Final = dt.timedelta(days=730)
@@ -46,6 +53,8 @@ MAX_DISPLAY_NAME: Final = 256  # the width of the display_name columns
 _UPN: Final = re.compile(r"[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9.-]{1,190}")
 _FEDERATED_NAME: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{2,119}")
 _MIN_PASSWORD: Final = 8
+# A bound on one application's certificates so a body cannot make us parse without end; not Entra's number.
+MAX_CERTIFICATES: Final = 50
 
 
 class DirectoryRoles:
@@ -65,6 +74,21 @@ class NewSecret:
 
     credential: SecretCredential
     value: str
+
+
+@dataclass(frozen=True, slots=True)
+class KeyCredentialInput:
+    """One entry of a `keyCredentials` collection as a client sends it.
+
+    Without `der`, the entry names a certificate the application already has (`key_id`) and keeps it:
+    Graph never returns the key in a listing, so that is how a client that read the collection writes it back.
+    """
+
+    der: bytes | None
+    key_id: str | None = None
+    display_name: str = ""
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,13 +171,17 @@ class DirectoryService:
         await self._store.add_application(application, principal)
         return application, principal
 
-    async def register_application(self, tenant_id: str, display_name: str) -> Application:
-        """An app registration alone, as Graph's `POST /applications` makes it.
+    async def register_application(
+        self, tenant_id: str, display_name: str, key_credentials: Sequence[KeyCredentialInput] = ()
+    ) -> Application:
+        """An app registration alone, as Graph's `POST /applications` makes it, with its certificates.
 
-        It has no service principal until `create_service_principal` (`POST /servicePrincipals`).
+        It has no service principal until `create_service_principal` (`POST /servicePrincipals`). Every
+        certificate is checked before anything is written, so a bad one leaves no application behind.
         """
         application = self._new_application(tenant_id, display_name)
-        await self._store.add_application(application, None)
+        certificates = _certificates(application.id, key_credentials, {})
+        await self._store.add_application(application, None, certificates)
         return application
 
     async def create_service_principal(
@@ -168,10 +196,22 @@ class DirectoryService:
         return principal
 
     async def update_application(
-        self, application_id: str, *, display_name: str | None = None
+        self,
+        application_id: str,
+        *,
+        display_name: str | None = None,
+        key_credentials: Sequence[KeyCredentialInput] | None = None,
     ) -> Application | None:
-        """Change an application (None if there is none); None fields stay as they are."""
+        """Change an application (None if there is none); None fields stay as they are.
+
+        `key_credentials` becomes the whole set of certificates, as Graph's PATCH makes it; the client
+        secrets are not touched. Everything is checked before anything is written.
+        """
         name = None if display_name is None else _application_name(display_name)
+        if key_credentials is not None:
+            existing = {c.key_id: c for c in await self._store.certificates_of(application_id)}
+            certificates = _certificates(application_id, key_credentials, existing)
+            await self._store.replace_certificates(application_id, certificates)
         return await self._store.update_application(application_id, display_name=name)
 
     def _new_application(self, tenant_id: str, display_name: str) -> Application:
@@ -203,11 +243,7 @@ class DirectoryService:
         self, application_id: str, pem: str, display_name: str = ""
     ) -> CertificateCredential:
         """Register a certificate's public part; it is valid for the certificate's own validity period."""
-        parsed = parse_certificate(pem)
-        credential = CertificateCredential(
-            new_id(), application_id, display_name, parsed.pem, parsed.thumbprint_sha1,
-            parsed.thumbprint_sha256, parsed.not_before, parsed.not_after,
-        )  # fmt: skip
+        credential = _certificate(application_id, new_id(), parse_certificate(pem), display_name=display_name)
         await self._store.add_certificate(credential)
         return credential
 
@@ -296,6 +332,67 @@ def _application_name(display_name: str) -> str:
     if len(name) > MAX_DISPLAY_NAME:
         raise IdentityError(f"displayName must have at most {MAX_DISPLAY_NAME} characters")
     return name
+
+
+def _certificates(
+    application_id: str,
+    key_credentials: Sequence[KeyCredentialInput],
+    existing: dict[str, CertificateCredential],
+) -> list[CertificateCredential]:
+    if len(key_credentials) > MAX_CERTIFICATES:
+        raise InvalidKeyCredentialError(f"an application has at most {MAX_CERTIFICATES} key credentials")
+    certificates: list[CertificateCredential] = []
+    for given in key_credentials:
+        key_id = (given.key_id or new_id()).lower()
+        if any(c.key_id == key_id for c in certificates):
+            raise InvalidKeyCredentialError(f"keyId {key_id[:64]} appears twice")
+        if given.der is None:
+            if key_id not in existing:
+                raise InvalidKeyCredentialError(
+                    "a key credential without 'key' must name one of the application's keyIds"
+                )
+            certificates.append(existing[key_id])
+            continue
+        try:
+            parsed = parse_der_certificate(given.der)
+        except IdentityError as exc:
+            raise InvalidKeyCredentialError(str(exc)) from exc
+        certificates.append(
+            _certificate(
+                application_id,
+                key_id,
+                parsed,
+                display_name=given.display_name,
+                start=given.start,
+                end=given.end,
+            )
+        )
+    return certificates
+
+
+def _certificate(
+    application_id: str,
+    key_id: str,
+    parsed: ParsedCertificate,
+    *,
+    display_name: str,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+) -> CertificateCredential:
+    # The credential may be valid for part of the certificate's life, never beyond it (Graph answers
+    # "Key credential end date is invalid"; az narrows its dates to the certificate's for this reason).
+    start = start or parsed.not_before
+    end = end or parsed.not_after
+    if not parsed.not_before <= start < end <= parsed.not_after:
+        raise InvalidKeyCredentialError(
+            "startDateTime and endDateTime must lie within the certificate's validity"
+        )
+    if len(display_name) > MAX_DISPLAY_NAME:
+        raise InvalidKeyCredentialError(f"displayName must have at most {MAX_DISPLAY_NAME} characters")
+    return CertificateCredential(
+        key_id, application_id, display_name, parsed.pem, parsed.thumbprint_sha1, parsed.thumbprint_sha256,
+        start, end,
+    )  # fmt: skip
 
 
 def _principal_of(application: Application, *, enabled: bool) -> ServicePrincipal:

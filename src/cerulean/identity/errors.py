@@ -3,6 +3,7 @@
     CeruleanError
     └── IdentityError                       a directory operation refused (bad input, unknown object)
         ├── DirectoryConflictError          the object already exists
+        ├── InvalidKeyCredentialError       a certificate given as a `keyCredential` cannot be used
         └── NoBackingApplicationError       a service principal's app id names no application of the tenant
     └── EntraError                          an OAuth2 token-endpoint error, rendered as Entra renders it
         ├── InvalidRequestError             400 invalid_request     (AADSTS900144, 9002313, ...)
@@ -38,6 +39,7 @@ __all__ = [
     "IdentityError",
     "InvalidClientError",
     "InvalidGrantError",
+    "InvalidKeyCredentialError",
     "InvalidRequestError",
     "InvalidResourceError",
     "InvalidScopeError",
@@ -55,6 +57,10 @@ class IdentityError(CeruleanError):
 
 class DirectoryConflictError(IdentityError):
     """An object with that name or id already exists."""
+
+
+class InvalidKeyCredentialError(IdentityError):
+    """A `keyCredential` that is not a usable certificate, or whose dates or keyId do not fit."""
 
 
 class NoBackingApplicationError(IdentityError):

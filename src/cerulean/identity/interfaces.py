@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Sequence
 
     from joserfc.jwk import KeySet
 
@@ -151,8 +152,13 @@ class DirectoryStore(DirectoryReader, Protocol):
         """A group's direct members' object ids."""
         ...
 
-    async def add_application(self, application: Application, principal: ServicePrincipal | None) -> None:
-        """Create an application, and its service principal in the same write when one is given."""
+    async def add_application(
+        self,
+        application: Application,
+        principal: ServicePrincipal | None,
+        certificates: Sequence[CertificateCredential] = (),
+    ) -> None:
+        """Create an application with, in the same write, its service principal and certificates if given."""
         ...
 
     async def add_service_principal(self, principal: ServicePrincipal) -> None:
@@ -185,6 +191,12 @@ class DirectoryStore(DirectoryReader, Protocol):
 
     async def add_certificate(self, certificate: CertificateCredential) -> None:
         """Add a certificate."""
+        ...
+
+    async def replace_certificates(
+        self, application_id: str, certificates: Sequence[CertificateCredential]
+    ) -> None:
+        """Make `certificates` the application's only ones, in one write (a taken keyId: a conflict)."""
         ...
 
     async def add_federated_credential(self, credential: FederatedCredential) -> None:

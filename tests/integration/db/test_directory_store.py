@@ -301,6 +301,47 @@ async def test_secrets_and_certificates(store: SqlDirectoryStore) -> None:
         await store.add_secret(SecretCredential(new_id(), new_id(), "x", "x", "h", T0, T0))  # no such app
 
 
+def _certificate(app: Application, name: str, key_id: str | None = None) -> CertificateCredential:
+    day = dt.timedelta(days=1)
+    return CertificateCredential(
+        key_id or new_id(), app.id, name, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+        "A" * 40, "B" * 64, T0, T0 + day,
+    )  # fmt: skip
+
+
+async def test_certificates_are_replaced_as_a_whole(store: SqlDirectoryStore) -> None:
+    app = Application(new_id(), new_id(), TENANT.id, "rotated", T0)
+    first = _certificate(app, "first")
+    await store.add_application(app, None, [first])  # Graph's POST /applications with keyCredentials
+    assert await store.certificates_of(app.id) == [first]
+    secret = SecretCredential(new_id(), app.id, "ci", "abc", "$argon2id$x", T0, T0 + dt.timedelta(days=1))
+    await store.add_secret(secret)
+    second, third = _certificate(app, "second"), _certificate(app, "third")
+    await store.replace_certificates(app.id.upper(), [first, second, third])  # the first kept as it was
+    assert sorted(c.key_id for c in await store.certificates_of(app.id)) == sorted(
+        c.key_id for c in (first, second, third)
+    )
+    other, _ = application("other")
+    await store.add_application(other, None)
+    taken = _certificate(other, "taken", key_id=second.key_id)
+    with pytest.raises(DirectoryConflictError):  # key ids are unique: the other's write fails whole
+        await store.replace_certificates(other.id, [_certificate(other, "fine"), taken])
+    assert await store.certificates_of(other.id) == []
+    await store.replace_certificates(app.id, [])
+    assert await store.certificates_of(app.id) == []
+    assert await store.secrets_of(app.id) == [secret]
+
+
+async def test_an_application_whose_certificate_clashes_is_not_added(store: SqlDirectoryStore) -> None:
+    first, _ = application("first")
+    certificate = _certificate(first, "one")
+    await store.add_application(first, None, [certificate])
+    second = Application(new_id(), new_id(), TENANT.id, "second", T0)
+    with pytest.raises(DirectoryConflictError):
+        await store.add_application(second, None, [_certificate(second, "one", key_id=certificate.key_id)])
+    assert await store.get_application(second.id) is None
+
+
 async def test_federated_credential_names_are_unique_per_owner(store: SqlDirectoryStore) -> None:
     app, principal = application("builder")
     await store.add_application(app, principal)

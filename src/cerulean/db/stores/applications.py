@@ -30,6 +30,8 @@ from cerulean.identity.models import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from sqlalchemy import Executable
 
 __all__ = ["ApplicationStore"]
@@ -64,8 +66,13 @@ class ApplicationStore(DirectoryRows):
 
     # -- applications and service principals -----------------------------------------------------------
 
-    async def add_application(self, application: Application, principal: ServicePrincipal | None) -> None:
-        """Create an application, and its service principal in the same write when one is given."""
+    async def add_application(
+        self,
+        application: Application,
+        principal: ServicePrincipal | None,
+        certificates: Sequence[CertificateCredential] = (),
+    ) -> None:
+        """Create an application, with its service principal and certificates in the same write."""
         statements: list[Executable] = [
             insert(ApplicationRow).values(
                 id=application.id,
@@ -77,6 +84,7 @@ class ApplicationStore(DirectoryRows):
         ]
         if principal is not None:
             statements.append(self._principal_insert(principal))
+        statements.extend(self._certificate_insert(c) for c in certificates)
         await self._write(*statements)
 
     async def add_service_principal(self, principal: ServicePrincipal) -> None:
@@ -203,18 +211,30 @@ class ApplicationStore(DirectoryRows):
 
     async def add_certificate(self, certificate: CertificateCredential) -> None:
         """Add a certificate."""
-        c = certificate
+        await self._write(self._certificate_insert(certificate))
+
+    async def replace_certificates(
+        self, application_id: str, certificates: Sequence[CertificateCredential]
+    ) -> None:
+        """Make `certificates` the application's only ones; kept ones are deleted and written back."""
         await self._write(
-            insert(CertificateRow).values(
-                key_id=c.key_id,
-                application_id=c.application_id,
-                display_name=c.display_name,
-                certificate_pem=c.certificate_pem,
-                thumbprint_sha1=c.thumbprint_sha1,
-                thumbprint_sha256=c.thumbprint_sha256,
-                start=c.start,
-                end=c.end,
-            )
+            delete(CertificateRow).where(CertificateRow.application_id == application_id.lower()),
+            *(self._certificate_insert(c) for c in certificates),
+            conflict="a keyId is already in use",
+        )
+
+    @staticmethod
+    def _certificate_insert(certificate: CertificateCredential) -> Executable:
+        c = certificate
+        return insert(CertificateRow).values(
+            key_id=c.key_id,
+            application_id=c.application_id,
+            display_name=c.display_name,
+            certificate_pem=c.certificate_pem,
+            thumbprint_sha1=c.thumbprint_sha1,
+            thumbprint_sha256=c.thumbprint_sha256,
+            start=c.start,
+            end=c.end,
         )
 
     async def certificates_of(self, application_id: str) -> list[CertificateCredential]:
