@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -9,8 +11,13 @@ from typing import TYPE_CHECKING, Any, Final
 
 from starlette.responses import Response
 
-from cerulean.identity.directory import DEFAULT_SECRET_LIFETIME
-from cerulean.identity.errors import DirectoryConflictError, IdentityError, NoBackingApplicationError
+from cerulean.identity.directory import DEFAULT_SECRET_LIFETIME, KeyCredentialInput
+from cerulean.identity.errors import (
+    DirectoryConflictError,
+    IdentityError,
+    InvalidKeyCredentialError,
+    NoBackingApplicationError,
+)
 from cerulean.server.bodies import json_response
 from cerulean.server.msgraph.errors import GraphError
 from cerulean.server.msgraph.filters import Filter, parse_filter
@@ -40,7 +47,16 @@ _OBJECT_REF: Final = re.compile(
 )
 _MAX_TOP: Final = 999
 _APPLICATION_TYPE: Final = "#microsoft.graph.application"
-_APPLICATION_PATCHABLE: Final = frozenset({"displayName"})
+_APPLICATION_PATCHABLE: Final = frozenset({"displayName", "keyCredentials"})
+_GUID: Final = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+# What a keyCredential entry may carry: Graph's properties (key and customKeyIdentifier are Edm.Binary).
+_KEY_CREDENTIAL_PROPERTIES: Final = frozenset(
+    {
+        "@odata.type", "customKeyIdentifier", "displayName", "endDateTime", "key", "keyId", "startDateTime",
+        "type", "usage",
+    }
+)  # fmt: skip
+_KEY_CREDENTIAL_TYPE: Final = "#microsoft.graph.keyCredential"
 # Graph's application properties (v1.0 and beta). A PATCH naming one Cerulean does not keep is refused as
 # unsupported; any other name as a property the type does not have.
 _APPLICATION_PROPERTIES: Final = frozenset(
@@ -268,10 +284,15 @@ async def remove_member(call: Call) -> Response:
 # -- applications and service principals ----------------------------------------------------------------
 
 
-async def _application_json(call: Call, application: Application) -> dict[str, Any]:
+async def _application_json(
+    call: Call, application: Application, *, with_keys: bool = False
+) -> dict[str, Any]:
     store = call.identity.store
     return application_json(
-        application, await store.secrets_of(application.id), await store.certificates_of(application.id)
+        application,
+        await store.secrets_of(application.id),
+        await store.certificates_of(application.id),
+        with_keys=with_keys,
     )
 
 
@@ -293,8 +314,19 @@ async def _application(call: Call) -> Application:
 
 
 async def get_application(call: Call) -> Response:
-    """One application by object id."""
-    return _json(await _application_json(call, await _application(call)))
+    """One application by object id; `$select` names the properties, and with keyCredentials their keys."""
+    application = await _application(call)
+    selected = [p.strip() for p in call.request.query_params.get("$select", "").split(",") if p.strip()]
+    shown = await _application_json(call, application, with_keys="keyCredentials" in selected)
+    if not selected:
+        return _json(shown)
+    for name in selected:
+        if name not in shown:
+            raise GraphError.bad_request(
+                f"Could not find a property named '{name[:64]}' on type 'microsoft.graph.application'."
+            )
+    context = f"{_GRAPH}/$metadata#applications({','.join(selected)})/$entity"
+    return _json({"@odata.context": context, **{name: shown[name] for name in selected}})
 
 
 async def create_application(call: Call) -> Response:
@@ -302,16 +334,22 @@ async def create_application(call: Call) -> Response:
 
     As in Entra, `POST /servicePrincipals` makes that (`az ad sp create-for-rbac` sends both).
     """
-    application = await call.identity.directory.register_application(
-        call.caller.tenant_id, _text(call.body, "displayName")
-    )
+    key_credentials = _key_credentials(call.body.get("keyCredentials"))
+    try:
+        application = await call.identity.directory.register_application(
+            call.caller.tenant_id, _text(call.body, "displayName"), key_credentials
+        )
+    except InvalidKeyCredentialError as exc:
+        raise _bad_key_credentials(str(exc)) from exc
     return _json(await _application_json(call, application), 201)
 
 
 async def update_application(call: Call) -> Response:
     """Change an application (204): only what Cerulean keeps may be given.
 
-    `az ad sp create-for-rbac -n NAME` sends `{"displayName": NAME}` here when NAME already exists.
+    `az ad sp create-for-rbac -n NAME` sends `{"displayName": NAME}` here when NAME already exists, with
+    `keyCredentials` when it makes a certificate; `az ad app credential reset --cert` sends those alone.
+    As in Graph, `keyCredentials` replaces the whole collection; the client secrets stay as they are.
     Graph refuses a property its type does not have and `passwordCredentials` (only `addPassword` and
     `removePassword` change those); a Graph property Cerulean does not keep is refused as well, since
     answering 204 would tell the client it was set.
@@ -328,8 +366,89 @@ async def update_application(call: Call) -> Response:
     display_name = None
     if "displayName" in call.body:
         display_name = _text(call.body, "displayName")
-    await call.identity.directory.update_application(application.id, display_name=display_name)
+    key_credentials = None
+    if "keyCredentials" in call.body:
+        key_credentials = _key_credentials(call.body["keyCredentials"])
+    try:
+        await call.identity.directory.update_application(
+            application.id, display_name=display_name, key_credentials=key_credentials
+        )
+    except InvalidKeyCredentialError as exc:
+        raise _bad_key_credentials(str(exc)) from exc
     return Response(status_code=204)
+
+
+def _bad_key_credentials(reason: str) -> GraphError:
+    message = "Invalid value specified for property 'keyCredentials' of resource 'Application'."
+    return GraphError(
+        400,
+        "Request_BadRequest",
+        message,
+        details=[{"code": "InvalidValue", "message": reason, "target": "keyCredentials"}],
+    )
+
+
+def _key_credentials(given: object) -> list[KeyCredentialInput]:
+    """Graph's `keyCredentials`, checked for shape; the certificates themselves the directory checks."""
+    if given is None:
+        return []
+    if not isinstance(given, list):
+        raise _bad_key_credentials("keyCredentials must be a collection")
+    return [_key_credential(entry) for entry in given]
+
+
+def _key_credential(entry: object) -> KeyCredentialInput:
+    if not isinstance(entry, dict):
+        raise _bad_key_credentials("each key credential must be an object")
+    unknown = sorted(set(entry) - _KEY_CREDENTIAL_PROPERTIES)
+    if unknown:
+        raise GraphError.bad_request(f"Invalid property '{unknown[0][:64]}'.")
+    if entry.get("@odata.type", _KEY_CREDENTIAL_TYPE) != _KEY_CREDENTIAL_TYPE:
+        raise _bad_key_credentials("@odata.type must be #microsoft.graph.keyCredential")
+    # Only certificates that verify client assertions: a symmetric key or a signing ("Sign") key would need
+    # its private part stored here, which Cerulean never keeps.
+    if entry.get("type") != "AsymmetricX509Cert" or entry.get("usage") != "Verify":
+        raise _bad_key_credentials("only type 'AsymmetricX509Cert' with usage 'Verify' is supported")
+    key_id = entry.get("keyId")
+    if key_id is not None and (not isinstance(key_id, str) or _GUID.fullmatch(key_id) is None):
+        raise _bad_key_credentials("keyId must be a GUID")
+    display_name = entry.get("displayName")
+    if display_name is not None and not isinstance(display_name, str):
+        raise _bad_key_credentials("displayName must be a string")
+    # customKeyIdentifier is accepted and not kept: it is always shown as the certificate's thumbprint.
+    if entry.get("customKeyIdentifier") is not None and not isinstance(entry["customKeyIdentifier"], str):
+        raise _bad_key_credentials("customKeyIdentifier must be base64")
+    return KeyCredentialInput(
+        der=_binary(entry.get("key")),
+        key_id=key_id,
+        display_name=display_name or "",
+        start=_instant(entry.get("startDateTime"), "startDateTime"),
+        end=_instant(entry.get("endDateTime"), "endDateTime"),
+    )
+
+
+def _binary(value: object) -> bytes | None:
+    """An Edm.Binary value; az sends a PEM body without its armour, line breaks included."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _bad_key_credentials("key must be base64")
+    try:
+        return base64.b64decode("".join(value.split()), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise _bad_key_credentials("key must be base64") from exc
+
+
+def _instant(value: object, name: str) -> dt.datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _bad_key_credentials(f"{name} must be an ISO 8601 date and time")
+    try:
+        instant = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise _bad_key_credentials(f"{name} must be an ISO 8601 date and time") from exc
+    return instant if instant.tzinfo is not None else instant.replace(tzinfo=dt.UTC)
 
 
 async def add_password(call: Call) -> Response:

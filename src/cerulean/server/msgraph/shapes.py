@@ -84,11 +84,17 @@ def secret_json(secret: SecretCredential, value: str | None = None) -> dict[str,
     }
 
 
-def _certificate_json(certificate: CertificateCredential) -> dict[str, Any]:
+def _certificate_json(certificate: CertificateCredential, *, with_key: bool) -> dict[str, Any]:
+    # As Graph: the key only when one object's keyCredentials are asked for by $select, else null.
+    # customKeyIdentifier is the SHA-1 thumbprint, Graph's default when a client gives none.
+    key = None
+    if with_key:  # the PEM's body is the base64 of the DER certificate
+        key = "".join(line for line in certificate.certificate_pem.splitlines() if not line.startswith("-"))
     return {
         "customKeyIdentifier": certificate.thumbprint_sha1,
         "displayName": certificate.display_name or None,
         "endDateTime": _time(certificate.end),
+        "key": key,
         "keyId": certificate.key_id,
         "startDateTime": _time(certificate.start),
         "type": "AsymmetricX509Cert",
@@ -97,9 +103,13 @@ def _certificate_json(certificate: CertificateCredential) -> dict[str, Any]:
 
 
 def application_json(
-    application: Application, secrets: list[SecretCredential], certificates: list[CertificateCredential]
+    application: Application,
+    secrets: list[SecretCredential],
+    certificates: list[CertificateCredential],
+    *,
+    with_keys: bool = False,
 ) -> dict[str, Any]:
-    """An application with its credentials' metadata."""
+    """An application with its credentials' metadata (and the certificates themselves if `with_keys`)."""
     return {
         "@odata.type": "#microsoft.graph.application",
         "id": application.id,
@@ -108,7 +118,7 @@ def application_json(
         "createdDateTime": _time(application.created_at),
         "signInAudience": "AzureADMyOrg",
         "passwordCredentials": [secret_json(s) for s in secrets],
-        "keyCredentials": [_certificate_json(c) for c in certificates],
+        "keyCredentials": [_certificate_json(c, with_key=with_keys) for c in certificates],
     }
 
 
