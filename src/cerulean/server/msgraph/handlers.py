@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -11,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from starlette.responses import Response
 
-from cerulean.identity.directory import DEFAULT_SECRET_LIFETIME, KeyCredentialInput
+from cerulean.identity.directory import DEFAULT_SECRET_LIFETIME
 from cerulean.identity.errors import (
     DirectoryConflictError,
     IdentityError,
@@ -19,6 +17,11 @@ from cerulean.identity.errors import (
     NoBackingApplicationError,
 )
 from cerulean.server.bodies import json_response
+from cerulean.server.msgraph.application_bodies import (
+    bad_key_credentials,
+    check_patch_properties,
+    key_credentials,
+)
 from cerulean.server.msgraph.errors import GraphError
 from cerulean.server.msgraph.filters import Filter, parse_filter
 from cerulean.server.msgraph.shapes import (
@@ -46,32 +49,6 @@ _OBJECT_REF: Final = re.compile(
     r".*/(?:directoryObjects|users|groups|servicePrincipals)/(?P<id>[0-9a-fA-F-]{36})"
 )
 _MAX_TOP: Final = 999
-_APPLICATION_TYPE: Final = "#microsoft.graph.application"
-_APPLICATION_PATCHABLE: Final = frozenset({"displayName", "keyCredentials"})
-_GUID: Final = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
-# What a keyCredential entry may carry: Graph's properties (key and customKeyIdentifier are Edm.Binary).
-_KEY_CREDENTIAL_PROPERTIES: Final = frozenset(
-    {
-        "@odata.type", "customKeyIdentifier", "displayName", "endDateTime", "key", "keyId", "startDateTime",
-        "type", "usage",
-    }
-)  # fmt: skip
-_KEY_CREDENTIAL_TYPE: Final = "#microsoft.graph.keyCredential"
-# Graph's application properties (v1.0 and beta). A PATCH naming one Cerulean does not keep is refused as
-# unsupported; any other name as a property the type does not have.
-_APPLICATION_PROPERTIES: Final = frozenset(
-    {
-        "addIns", "api", "appId", "appRoles", "applicationTemplateId", "authenticationBehaviors",
-        "certification", "createdDateTime", "defaultRedirectUri", "deletedDateTime", "description",
-        "disabledByMicrosoftStatus", "groupMembershipClaims", "id", "identifierUris", "info",
-        "isDeviceOnlyAuthSupported", "isFallbackPublicClient", "keyCredentials", "logo",
-        "nativeAuthenticationApisEnabled", "notes", "oauth2RequirePostResponse", "optionalClaims",
-        "parentalControlSettings", "passwordCredentials", "publicClient", "publisherDomain",
-        "requestSignatureVerification", "requiredResourceAccess", "samlMetadataUrl",
-        "serviceManagementReference", "servicePrincipalLockConfiguration", "signInAudience", "spa", "tags",
-        "tokenEncryptionKeyId", "uniqueName", "verifiedPublisher", "web",
-    }
-)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,13 +311,13 @@ async def create_application(call: Call) -> Response:
 
     As in Entra, `POST /servicePrincipals` makes that (`az ad sp create-for-rbac` sends both).
     """
-    key_credentials = _key_credentials(call.body.get("keyCredentials"))
+    given_keys = key_credentials(call.body.get("keyCredentials"))
     try:
         application = await call.identity.directory.register_application(
-            call.caller.tenant_id, _text(call.body, "displayName"), key_credentials
+            call.caller.tenant_id, _text(call.body, "displayName"), given_keys
         )
     except InvalidKeyCredentialError as exc:
-        raise _bad_key_credentials(str(exc)) from exc
+        raise bad_key_credentials(str(exc)) from exc
     return _json(await _application_json(call, application), 201)
 
 
@@ -355,100 +332,20 @@ async def update_application(call: Call) -> Response:
     answering 204 would tell the client it was set.
     """
     application = await _application(call)
-    for name, value in call.body.items():
-        if name in _APPLICATION_PATCHABLE or (name == "@odata.type" and value == _APPLICATION_TYPE):
-            continue
-        if name == "passwordCredentials":
-            raise GraphError.bad_request("New password credentials must be generated using service actions.")
-        if name in _APPLICATION_PROPERTIES:
-            raise GraphError.bad_request(f"Property '{name}' of application is not supported by this server.")
-        raise GraphError.bad_request(f"Invalid property '{name[:64]}'.")
+    check_patch_properties(call.body)
     display_name = None
     if "displayName" in call.body:
         display_name = _text(call.body, "displayName")
-    key_credentials = None
+    given_keys = None
     if "keyCredentials" in call.body:
-        key_credentials = _key_credentials(call.body["keyCredentials"])
+        given_keys = key_credentials(call.body["keyCredentials"])
     try:
         await call.identity.directory.update_application(
-            application.id, display_name=display_name, key_credentials=key_credentials
+            application.id, display_name=display_name, key_credentials=given_keys
         )
     except InvalidKeyCredentialError as exc:
-        raise _bad_key_credentials(str(exc)) from exc
+        raise bad_key_credentials(str(exc)) from exc
     return Response(status_code=204)
-
-
-def _bad_key_credentials(reason: str) -> GraphError:
-    message = "Invalid value specified for property 'keyCredentials' of resource 'Application'."
-    return GraphError(
-        400,
-        "Request_BadRequest",
-        message,
-        details=[{"code": "InvalidValue", "message": reason, "target": "keyCredentials"}],
-    )
-
-
-def _key_credentials(given: object) -> list[KeyCredentialInput]:
-    """Graph's `keyCredentials`, checked for shape; the certificates themselves the directory checks."""
-    if given is None:
-        return []
-    if not isinstance(given, list):
-        raise _bad_key_credentials("keyCredentials must be a collection")
-    return [_key_credential(entry) for entry in given]
-
-
-def _key_credential(entry: object) -> KeyCredentialInput:
-    if not isinstance(entry, dict):
-        raise _bad_key_credentials("each key credential must be an object")
-    unknown = sorted(set(entry) - _KEY_CREDENTIAL_PROPERTIES)
-    if unknown:
-        raise GraphError.bad_request(f"Invalid property '{unknown[0][:64]}'.")
-    if entry.get("@odata.type", _KEY_CREDENTIAL_TYPE) != _KEY_CREDENTIAL_TYPE:
-        raise _bad_key_credentials("@odata.type must be #microsoft.graph.keyCredential")
-    # Only certificates that verify client assertions: a symmetric key or a signing ("Sign") key would need
-    # its private part stored here, which Cerulean never keeps.
-    if entry.get("type") != "AsymmetricX509Cert" or entry.get("usage") != "Verify":
-        raise _bad_key_credentials("only type 'AsymmetricX509Cert' with usage 'Verify' is supported")
-    key_id = entry.get("keyId")
-    if key_id is not None and (not isinstance(key_id, str) or _GUID.fullmatch(key_id) is None):
-        raise _bad_key_credentials("keyId must be a GUID")
-    display_name = entry.get("displayName")
-    if display_name is not None and not isinstance(display_name, str):
-        raise _bad_key_credentials("displayName must be a string")
-    # customKeyIdentifier is accepted and not kept: it is always shown as the certificate's thumbprint.
-    if entry.get("customKeyIdentifier") is not None and not isinstance(entry["customKeyIdentifier"], str):
-        raise _bad_key_credentials("customKeyIdentifier must be base64")
-    return KeyCredentialInput(
-        der=_binary(entry.get("key")),
-        key_id=key_id,
-        display_name=display_name or "",
-        start=_instant(entry.get("startDateTime"), "startDateTime"),
-        end=_instant(entry.get("endDateTime"), "endDateTime"),
-    )
-
-
-def _binary(value: object) -> bytes | None:
-    """An Edm.Binary value; az sends a PEM body without its armour, line breaks included."""
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise _bad_key_credentials("key must be base64")
-    try:
-        return base64.b64decode("".join(value.split()), validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise _bad_key_credentials("key must be base64") from exc
-
-
-def _instant(value: object, name: str) -> dt.datetime | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise _bad_key_credentials(f"{name} must be an ISO 8601 date and time")
-    try:
-        instant = dt.datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise _bad_key_credentials(f"{name} must be an ISO 8601 date and time") from exc
-    return instant if instant.tzinfo is not None else instant.replace(tzinfo=dt.UTC)
 
 
 async def add_password(call: Call) -> Response:
