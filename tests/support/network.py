@@ -3,7 +3,6 @@ endpoint connections and the audit log of a running server's database."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import re
 import time
@@ -16,7 +15,7 @@ from cerulean.audit import AuditEvent, AuditQuery
 from cerulean.auth.administration import RegistryAdministration
 from cerulean.db import Database, SqlAuditLog, SqlPrivateEndpointStore
 from cerulean.network import ConnectionStatus, PrivateEndpointConnection
-from support.registry_admin import REGISTRY, administer
+from support.registry_admin import REGISTRY, administer, with_database
 from support.server import RunningServer
 
 FIREWALL = "client with IP '{ip}' is not allowed access. Refer https://aka.ms/acr/firewall to grant access."
@@ -60,17 +59,6 @@ def reset_network(server: RunningServer) -> None:
     set_network(server, **DEFAULTS)
 
 
-def _with_database(url: str, action: Any) -> Any:
-    async def run() -> Any:
-        database = Database(url)
-        try:
-            return await action(database)
-        finally:
-            await database.dispose()
-
-    return asyncio.run(run())
-
-
 def put_connection(
     server: RunningServer, endpoint: str, status: ConnectionStatus = ConnectionStatus.APPROVED
 ) -> None:
@@ -88,7 +76,7 @@ def put_connection(
     async def run(database: Database) -> None:
         await SqlPrivateEndpointStore(database).put_private_endpoint_connection(connection)
 
-    _with_database(server.database_url, run)
+    with_database(server.database_url, run)
 
 
 def drop_connections(server: RunningServer) -> None:
@@ -99,7 +87,7 @@ def drop_connections(server: RunningServer) -> None:
         for found in await store.private_endpoint_connections(REGISTRY):
             await store.delete_private_endpoint_connection(REGISTRY, found.name)
 
-    _with_database(server.database_url, run)
+    with_database(server.database_url, run)
 
 
 def audit_events(
@@ -118,7 +106,7 @@ def audit_events(
 
     deadline = time.monotonic() + timeout
     while True:
-        events: list[AuditEvent] = _with_database(server.database_url, run)
+        events: list[AuditEvent] = with_database(server.database_url, run)
         found = (not wait_for or any(wait_for in e.reason for e in events)) and (
             until is None or until(events)
         )

@@ -27,24 +27,33 @@ def database_url(data_dir: Path, url: str | None) -> str:
     return url or f"sqlite+aiosqlite:///{data_dir.resolve() / 'registry.db'}"
 
 
-def administer(url: str, action: Callable[[RegistryAdministration], Awaitable[T]]) -> T:
-    """Run `action` against the registry database at `url`."""
+def with_database(url: str, work: Callable[[Database], Awaitable[T]]) -> T:
+    """Run `work` on the database at `url` (a server's, read or changed from the test process)."""
 
     async def run() -> T:
         database = Database(url)
         try:
-            admin = RegistryAdministration(
-                SqlResourceStore(database),
-                SqlCredentialStore(database),
-                KeyEncryptionKey.load_or_create(shared_key_file()),
-                SecretHasher(),
-                SystemClock(),
-            )
-            return await action(admin)
+            return await work(database)
         finally:
             await database.dispose()
 
     return asyncio.run(run())
+
+
+def administer(url: str, action: Callable[[RegistryAdministration], Awaitable[T]]) -> T:
+    """Run `action` against the registry database at `url`."""
+
+    async def run(database: Database) -> T:
+        admin = RegistryAdministration(
+            SqlResourceStore(database),
+            SqlCredentialStore(database),
+            KeyEncryptionKey.load_or_create(shared_key_file()),
+            SecretHasher(),
+            SystemClock(),
+        )
+        return await action(admin)
+
+    return with_database(url, run)
 
 
 def enable_admin(url: str, registry: str = REGISTRY) -> tuple[str, str]:

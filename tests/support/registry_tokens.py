@@ -6,7 +6,6 @@ another registry, or of the wrong kind, exactly as an attacker who replays or ta
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 
 from cerulean.access import AccessEntry, Principal, PrincipalKind
@@ -15,6 +14,7 @@ from cerulean.core.clock import FixedClock
 from cerulean.db import Database, RegistrySigningKeyStore
 from cerulean.identity import KeyEncryptionKey
 from cerulean.identity.keys import KeyRing
+from support.registry_admin import with_database
 from support.server import shared_key_file
 
 
@@ -30,29 +30,25 @@ def mint(
 ) -> str:
     """A token signed with the registry's current key, issued at `at` (default now)."""
 
-    async def run() -> str:
-        database = Database(database_url)
-        try:
-            clock = FixedClock(at or dt.datetime.now(dt.UTC))
-            keys = KeyRing(
-                RegistrySigningKeyStore(database),
-                KeyEncryptionKey.load_or_create(shared_key_file()),
-                clock,
-                "ES256",
-            )
-            await keys.reload()
-            tokens = RegistryTokens(
-                keys,
-                clock,
-                login_server,
-                access_lifetime=dt.timedelta(minutes=75),
-                refresh_lifetime=dt.timedelta(hours=3),
-            )
-            who = principal or Principal(PrincipalKind.ADMIN, "cerulean", display_name="cerulean")
-            if kind == "access":
-                return tokens.mint_access(who, mode, access)[0]
-            return tokens.mint_refresh(who, mode, ["*"])[0]
-        finally:
-            await database.dispose()
+    async def run(database: Database) -> str:
+        clock = FixedClock(at or dt.datetime.now(dt.UTC))
+        keys = KeyRing(
+            RegistrySigningKeyStore(database),
+            KeyEncryptionKey.load_or_create(shared_key_file()),
+            clock,
+            "ES256",
+        )
+        await keys.reload()
+        tokens = RegistryTokens(
+            keys,
+            clock,
+            login_server,
+            access_lifetime=dt.timedelta(minutes=75),
+            refresh_lifetime=dt.timedelta(hours=3),
+        )
+        who = principal or Principal(PrincipalKind.ADMIN, "cerulean", display_name="cerulean")
+        if kind == "access":
+            return tokens.mint_access(who, mode, access)[0]
+        return tokens.mint_refresh(who, mode, ["*"])[0]
 
-    return asyncio.run(run())
+    return with_database(database_url, run)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import signal
 import ssl
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -18,6 +16,7 @@ import pytest
 
 from cerulean.audit import AUDIT_VERSION, AuditCategory, AuditEvent, AuditQuery
 from cerulean.db import Database, SqlAuditLog
+from support.registry_admin import with_database
 from support.server import start_server
 
 T = TypeVar("T")
@@ -82,17 +81,6 @@ def test_invalid_settings_exit_with_a_message(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def _with_database(url: str, work: Callable[[Database], Awaitable[T]]) -> T:
-    async def run() -> T:
-        database = Database(url)
-        try:
-            return await work(database)
-        finally:
-            await database.dispose()
-
-    return asyncio.run(run())
-
-
 def test_records_past_the_retention_period_are_purged_at_start(tmp_path: Path) -> None:
     """CERULEAN_LOG_RETENTION_DAYS (`log_retention_days`): the janitor's first round runs at start."""
     first = start_server(tmp_path)
@@ -112,20 +100,20 @@ def test_records_past_the_retention_period_are_purged_at_start(tmp_path: Path) -
         events = await SqlAuditLog(database).audit_events(AuditQuery(identity="retention"))
         return sorted(e.correlation_id for e in events)
 
-    _with_database(first.database_url, seed)
+    with_database(first.database_url, seed)
     again = start_server(tmp_path, env={"CERULEAN_LOG_RETENTION_DAYS": "30"})
     try:
         deadline = time.monotonic() + 20
-        while (left := _with_database(again.database_url, kept)) != ["10 days ago"]:
+        while (left := with_database(again.database_url, kept)) != ["10 days ago"]:
             assert time.monotonic() < deadline, left
             time.sleep(0.2)
     finally:
         again.stop()
     forever = start_server(tmp_path, env={"CERULEAN_LOG_RETENTION_DAYS": "0"})
     try:
-        _with_database(forever.database_url, seed)
+        with_database(forever.database_url, seed)
         time.sleep(1)
-        assert _with_database(forever.database_url, kept) == ["10 days ago", "10 days ago", "45 days ago"]
+        assert with_database(forever.database_url, kept) == ["10 days ago", "10 days ago", "45 days ago"]
     finally:
         forever.stop()
 
