@@ -9,10 +9,9 @@ from pathlib import Path  # noqa: TC003 - typer reads the annotations at run tim
 from typing import Annotated, Any
 
 import typer
-from pydantic import ValidationError
 
 from cerulean.audit import AuditCategory, AuditEvent, AuditQuery
-from cerulean.settings import load_settings
+from cerulean.cli.settings_loading import settings_or_exit
 
 __all__ = ["audit"]
 
@@ -84,11 +83,7 @@ def list_events(  # noqa: PLR0917 - one parameter per flag, as typer wants
         repository=repository,
         limit=limit,
     )
-    try:
-        settings = load_settings(None, data_dir=data_dir, database_url=database_url)
-    except ValidationError as exc:
-        typer.echo(f"cerulean: invalid settings\n{exc}", err=True)
-        raise typer.Exit(2) from exc
+    settings = settings_or_exit(None, data_dir=data_dir, database_url=database_url)
 
     async def main() -> list[AuditEvent]:
         database = Database(settings.effective_database_url)

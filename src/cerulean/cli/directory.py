@@ -18,13 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Final, TypeVar
 
 import typer
-from pydantic import ValidationError
 
+from cerulean.cli.settings_loading import settings_or_exit
 from cerulean.identity.directory import DirectoryRoles
 from cerulean.identity.errors import EntraError, IdentityError
 from cerulean.identity.keys import RETIRED_KEY_LIFETIME
 from cerulean.identity.models import ManagedIdentityKind
-from cerulean.settings import load_settings
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -49,11 +48,7 @@ TenantOption = Annotated[str | None, typer.Option(help="Tenant id or domain [def
 def _run(data_dir: Path | None, database_url: str | None, work: Callable[[Directory], Awaitable[_T]]) -> _T:
     from cerulean.bootstrap import open_directory  # noqa: PLC0415 - keeps `cerulean --help` fast
 
-    try:
-        settings = load_settings(None, data_dir=data_dir, database_url=database_url, identity_listen="off")
-    except ValidationError as exc:
-        typer.echo(f"cerulean: invalid settings\n{exc}", err=True)
-        raise typer.Exit(2) from exc
+    settings = settings_or_exit(None, data_dir=data_dir, database_url=database_url, identity_listen="off")
 
     async def main() -> _T:
         directory = await open_directory(settings)

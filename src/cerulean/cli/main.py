@@ -6,7 +6,6 @@ from pathlib import Path  # noqa: TC003 - typer reads the annotations at run tim
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
 from cerulean import __version__
 from cerulean.cli.access import access
@@ -18,9 +17,9 @@ from cerulean.cli.identities import identity
 from cerulean.cli.registry_keys import registry_keys
 from cerulean.cli.role import role
 from cerulean.cli.service_principals import sp
+from cerulean.cli.settings_loading import settings_or_exit
 from cerulean.identity.errors import IdentityError
 from cerulean.provisioning import UnknownRegistryError
-from cerulean.settings import load_settings
 
 __all__ = ["app", "main"]
 
@@ -87,27 +86,23 @@ def serve(  # noqa: PLR0917 - one parameter per flag, as typer wants
 
     if config is not None and not config.is_file():
         raise typer.BadParameter(f"no such file: {config}", param_hint="--config")
-    try:
-        settings = load_settings(
-            config,
-            data_dir=data_dir,
-            listen=listen,
-            admin_listen=admin_listen,
-            tls=tls,
-            hostnames=tuple(hostname) if hostname else None,
-            database_url=database_url,
-            log_level=log_level,
-            log_format=log_format,
-            access_log=access_log,
-            environment=environment,
-            registry_name=registry,
-            identity_listen=identity_listen,
-            private_endpoints=_private_endpoints(private_endpoint),
-            trusted_proxies=tuple(trusted_proxy) if trusted_proxy else None,
-        )
-    except ValidationError as exc:
-        typer.echo(f"cerulean: invalid settings\n{exc}", err=True)
-        raise typer.Exit(2) from exc
+    settings = settings_or_exit(
+        config,
+        data_dir=data_dir,
+        listen=listen,
+        admin_listen=admin_listen,
+        tls=tls,
+        hostnames=tuple(hostname) if hostname else None,
+        database_url=database_url,
+        log_level=log_level,
+        log_format=log_format,
+        access_log=access_log,
+        environment=environment,
+        registry_name=registry,
+        identity_listen=identity_listen,
+        private_endpoints=_private_endpoints(private_endpoint),
+        trusted_proxies=tuple(trusted_proxy) if trusted_proxy else None,
+    )
     try:
         run(settings)
     except (IdentityError, UnknownRegistryError) as exc:

@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import ValidationError
 
-from cerulean.settings import Settings, load_settings
+from cerulean.cli.settings_loading import settings_or_exit
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -31,28 +30,24 @@ DataDir = Annotated[Path | None, typer.Option(help="Data directory [default: ./.
 DatabaseUrl = Annotated[str | None, typer.Option(help="SQLAlchemy async URL")]
 
 
-def _settings(data_dir: Path | None, database_url: str | None) -> Settings:
-    try:
-        return load_settings(None, data_dir=data_dir, database_url=database_url)
-    except ValidationError as exc:
-        typer.echo(f"cerulean: invalid settings\n{exc}", err=True)
-        raise typer.Exit(2) from exc
-
-
-def _with_ring(settings: Settings, work: Callable[[KeyRing], Awaitable[dict[str, Any]]]) -> dict[str, Any]:
+def _run(
+    data_dir: Path | None, database_url: str | None, work: Callable[[KeyRing], Awaitable[dict[str, Any]]]
+) -> None:
+    """Open the registry's key ring from the settings, do `work` with it, print its answer as JSON."""
     from cerulean.bootstrap import open_registry_keys  # noqa: PLC0415 - keeps `cerulean --help` fast
     from cerulean.db import Database, migrate  # noqa: PLC0415 - as above
+
+    settings = settings_or_exit(None, data_dir=data_dir, database_url=database_url)
 
     async def main() -> dict[str, Any]:
         database = Database(settings.effective_database_url)
         try:
             await migrate(database)
-            ring = await open_registry_keys(settings, database)
-            return await work(ring)
+            return await work(await open_registry_keys(settings, database))
         finally:
             await database.dispose()
 
-    return asyncio.run(main())
+    typer.echo(json.dumps(asyncio.run(main()), indent=2, default=str))
 
 
 def _published(ring: KeyRing) -> list[dict[str, Any]]:
@@ -68,7 +63,7 @@ def rotate(data_dir: DataDir = None, database_url: DatabaseUrl = None) -> None:
         kid = await ring.rotate()
         return {"kid": kid, "published": _published(ring)}
 
-    typer.echo(json.dumps(_with_ring(_settings(data_dir, database_url), work), indent=2, default=str))
+    _run(data_dir, database_url, work)
 
 
 @registry_keys.command("list")
@@ -78,4 +73,4 @@ def list_keys(data_dir: DataDir = None, database_url: DatabaseUrl = None) -> Non
     async def work(ring: KeyRing) -> dict[str, Any]:
         return {"published": _published(ring)}
 
-    typer.echo(json.dumps(_with_ring(_settings(data_dir, database_url), work), indent=2, default=str))
+    _run(data_dir, database_url, work)
