@@ -383,6 +383,13 @@ def test_other_tenant_sees_nothing(graph: Graph) -> None:
             "scope": "https://graph.microsoft.com/.default",
         },
     ).json()["access_token"]
+    home_user = {
+        "accountEnabled": True,
+        "displayName": "Home",
+        "userPrincipalName": "home@contoso.test",
+        "passwordProfile": {"password": PASSWORD},
+    }  # its own: the test must not rely on others having made users first
+    assert graph.admin.post("/v1.0/users", json=home_user).status_code == 201
     home_users = graph.admin.get("/v1.0/users").json()["value"]
     home_apps = graph.admin.get("/v1.0/applications").json()["value"]
     assert home_users
